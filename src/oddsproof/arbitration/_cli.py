@@ -1,0 +1,114 @@
+"""The ``oddsproof`` command line: a table of subcommands, each in its own module.
+
+Every command takes ``--json``, prints one clear line on stderr and exits 2 on bad input, exits 1
+when a check it was asked to make fails, and never shows a traceback. A subcommand module defines
+``register(subparsers)``, which adds its parser and sets ``handler`` to a function
+``(args, out) -> int``; ``out`` prints text or JSON as the user asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TextIO
+
+from oddsproof import __version__
+from oddsproof.contracts import OddsproofError
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported on one line with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that reports errors on one line instead of usage plus message."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (try --help)")
+
+
+class Output:
+    """Where a command writes: human text, or one JSON document with ``--json``."""
+
+    def __init__(self, *, as_json: bool, stream: TextIO) -> None:
+        self.as_json = as_json
+        self._stream = stream
+
+    def text(self, line: str = "") -> None:
+        """A line of human-readable output (suppressed under ``--json``)."""
+        if not self.as_json:
+            print(line, file=self._stream)
+
+    def json(self, document: Any) -> None:
+        """The machine-readable result (printed only under ``--json``)."""
+        if self.as_json:
+            print(json.dumps(document, indent=2, sort_keys=True), file=self._stream)
+
+
+Handler = Callable[[argparse.Namespace, Output], int]
+
+
+def _commands() -> list[Callable[[Any], None]]:
+    # Command modules import this one for Output and the exit codes, so they load late.
+    from . import _cli_core  # noqa: PLC0415
+
+    return [_cli_core.register]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every registered subcommand."""
+    parser = _Parser(
+        prog="oddsproof",
+        description="Pay for outsourced computation without trusting the worker.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run `oddsproof COMMAND --help` for a command's options and examples.",
+    )
+    parser.add_argument("--version", action="version", version=f"oddsproof {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for register in _commands():
+        register(sub)
+    return parser
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    """The ``--json`` flag every command takes."""
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``oddsproof`` script; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stdout)
+            return EXIT_BAD_INPUT
+        out = Output(as_json=bool(getattr(args, "json", False)), stream=sys.stdout)
+        return handler(args, out)
+    except UsageError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    except OddsproofError as exc:
+        return _fail(f"oddsproof: error: {exc}", EXIT_BAD_INPUT)
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        return _fail(f"oddsproof: error:{where} {exc.strerror or exc}", EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        return _fail("oddsproof: interrupted", 130)
+    except BrokenPipeError:  # pragma: no cover - output piped into `head`
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the CLI promises no traceback, ever
+        return _fail(f"oddsproof: internal error ({type(exc).__name__}): {exc}", EXIT_INTERNAL)
+
+
+def _fail(message: str, status: int) -> int:
+    print(message.splitlines()[0] if message else "oddsproof: error", file=sys.stderr)
+    return status

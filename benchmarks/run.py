@@ -47,9 +47,8 @@ def main() -> int:
             results[r.name] = r.as_json()
             detail = ", ".join(f"{k}={_fmt(v)}" for k, v in r.detail.items())
             mark = "yes" if r.met else "NO"
-            print(
-                f"{r.name:34} {_fmt(r.value):>14} {r.unit:14} {_fmt(r.goal):>10}  {mark:3}  {detail}"
-            )
+            figures = f"{_fmt(r.value):>14} {r.unit:14} {_fmt(r.goal):>10}"
+            print(f"{r.name:34} {figures}  {mark:3}  {detail}")
         print(f"  ({name}: {time.perf_counter() - start:.1f} s)")
     results["_meta"] = {
         "quick": args.quick,

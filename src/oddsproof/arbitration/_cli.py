@@ -57,9 +57,9 @@ Handler = Callable[[argparse.Namespace, Output], int]
 
 def _commands() -> list[Callable[[Any], None]]:
     # Command modules import this one for Output and the exit codes, so they load late.
-    from . import _cli_core  # noqa: PLC0415
+    from . import _cli_contracts, _cli_core, _cli_games, _demo  # noqa: PLC0415
 
-    return [_cli_core.register]
+    return [_cli_core.register, _demo.register, _cli_contracts.register, _cli_games.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,22 +91,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             parser.print_help(sys.stdout)
-            return EXIT_BAD_INPUT
+            return _fail("oddsproof: error: a command is required (try --help)", EXIT_BAD_INPUT)
         out = Output(as_json=bool(getattr(args, "json", False)), stream=sys.stdout)
-        return handler(args, out)
+        status = handler(args, out)
+        sys.stdout.flush()  # surface a broken pipe here, where it is handled
+        return status
+    except SystemExit as exc:  # --help and --version end argparse with a status, not an error
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
     except UsageError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except OddsproofError as exc:
         return _fail(f"oddsproof: error: {exc}", EXIT_BAD_INPUT)
+    except BrokenPipeError:  # output piped into a reader that stopped early, such as `head`
+        _silence_stdout()
+        return EXIT_OK
     except OSError as exc:
-        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        where = f" {exc.filename}:" if getattr(exc, "filename", None) else ""
         return _fail(f"oddsproof: error:{where} {exc.strerror or exc}", EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         return _fail("oddsproof: interrupted", 130)
-    except BrokenPipeError:  # pragma: no cover - output piped into `head`
-        return EXIT_OK
+    except RecursionError:
+        return _fail("oddsproof: error: input nests too deeply", EXIT_BAD_INPUT)
     except Exception as exc:  # noqa: BLE001 - the CLI promises no traceback, ever
         return _fail(f"oddsproof: internal error ({type(exc).__name__}): {exc}", EXIT_INTERNAL)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os  # noqa: PLC0415 - only on this rare path
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
 
 
 def _fail(message: str, status: int) -> int:

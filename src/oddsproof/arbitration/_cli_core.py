@@ -65,12 +65,19 @@ def register(sub: Any) -> None:
             """\
             examples:
               oddsproof plan --epsilon 1e-9 --fraud-fraction 0.01
-              oddsproof plan --epsilon 1e-6 --fraud-fraction 0.05 --json"""
+              oddsproof plan --epsilon 1e-6 --fraud-fraction 0.05 --json
+              oddsproof plan --epsilon 1e-9 --fraud-fraction 0.01 --pieces 1048576"""
         ),
     )
     plan_cmd.add_argument("--epsilon", type=float, required=True, metavar="E", help="in (0, 1)")
     plan_cmd.add_argument(
         "--fraud-fraction", type=float, required=True, metavar="F", help="in (0, 1)"
+    )
+    plan_cmd.add_argument(
+        "--pieces",
+        type=int,
+        metavar="N",
+        help="number of pieces of the work: also report the verification cost (k of N)",
     )
     add_json_flag(plan_cmd)
     plan_cmd.set_defaults(handler=_plan)
@@ -88,8 +95,11 @@ def _read_input(args: argparse.Namespace) -> bytes:
         with Path(args.file).open("rb") as handle:
             raw = handle.read(budget)
     if args.hex:
+        text = raw.strip()
+        if len(text) > 2 * limit:
+            raise EncodingError(f"input exceeds the limit of {limit} bytes")
         try:
-            raw = bytes.fromhex(raw.decode("ascii").strip())
+            raw = bytes.fromhex(text.decode("ascii"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise EncodingError("--hex input is not hexadecimal text") from exc
     if len(raw) > limit:
@@ -131,20 +141,33 @@ def _inspect(args: argparse.Namespace, out: Output) -> int:
 
 
 def _plan(args: argparse.Namespace, out: Output) -> int:
+    if args.pieces is not None and args.pieces < 1:
+        raise UsageError("oddsproof plan: --pieces must be a positive integer")
     k = plan(args.epsilon, args.fraud_fraction)
     achieved = pass_probability(k, args.fraud_fraction)
-    out.json(
-        {
-            "k": k,
-            "epsilon": args.epsilon,
-            "fraud_fraction": args.fraud_fraction,
-            "pass_probability": achieved,
-        }
-    )
+    document: dict[str, Any] = {
+        "k": k,
+        "epsilon": args.epsilon,
+        "fraud_fraction": args.fraud_fraction,
+        "pass_probability": achieved,
+    }
+    if args.pieces is not None:
+        document["pieces"] = args.pieces
+        document["recomputed_pieces"] = min(k, args.pieces)
+        document["verification_fraction"] = min(k, args.pieces) / args.pieces
+    out.json(document)
     out.text(
         f"k = {k} spot checks: a claimant faking {args.fraud_fraction:g} of the pieces passes "
         f"all of them with probability {achieved:.3g} <= {args.epsilon:g}"
     )
+    if args.pieces is not None:
+        # Draws are with replacement, so at most min(k, N) distinct pieces are recomputed.
+        cost = min(k, args.pieces) / args.pieces
+        out.text(
+            f"verification recomputes at most {min(k, args.pieces)} of {args.pieces} pieces: "
+            f"{cost:.3g} of a full recompute ({cost * 100:.3g}%)"
+            + ("; with N <= k, recomputing everything is as cheap" if k >= args.pieces else "")
+        )
     return EXIT_OK
 
 

@@ -107,6 +107,8 @@ class _Spec:
     layout: tuple[tuple[str, str, _Encoder, _Decoder], ...]
     key_set: frozenset[str]
     to_primitive: Callable[[Any], dict[str, Any]]
+    depth: int | None
+    """Most nested containers an encoding can have, or None when only a walk can tell."""
 
 
 _REGISTRY: dict[tuple[str, int], type[Canonical]] = {}
@@ -120,9 +122,14 @@ def canonical(kind: str, version: int = 1) -> Callable[[type[C]], type[C]]:
     Apply it outside ``@attrs.frozen``. Kinds are lowercase ASCII with dashes; a kind and
     version pair can be registered once.
     """
-    if not kind or not all(ch.islower() or ch.isdigit() or ch == "-" for ch in kind):
+    if (
+        not isinstance(kind, str)
+        or not kind.isascii()
+        or not kind
+        or not all(ch.islower() or ch.isdigit() or ch == "-" for ch in kind)
+    ):
         raise EncodingError(f"kind must be lowercase ASCII letters, digits and dashes: {kind!r}")
-    if version < 1 or version >= INT_LIMIT:
+    if type(version) is not int or not 1 <= version < INT_LIMIT:
         raise EncodingError(f"version must be a positive integer: {version!r}")
 
     def register(cls: type[C]) -> type[C]:
@@ -185,7 +192,48 @@ def _build_spec(cls: type[Canonical]) -> _Spec:
     entries.append(("v", "", lambda _: version, _ignore))
     layout = tuple(sorted(entries, key=lambda e: _key_order(e[0])))
     to_primitive = _generate_encoder(cls, layout, hints)
-    return _Spec(cls, layout, frozenset(e[0] for e in layout), to_primitive)
+    depth = _type_depth(cls, frozenset())
+    return _Spec(cls, layout, frozenset(e[0] for e in layout), to_primitive, depth)
+
+
+def _type_depth(tp: Any, seen: frozenset[type]) -> int | None:
+    """Static bound on container nesting for values of ``tp``; None if recursive or open."""
+    origin = typing.get_origin(tp)
+    if tp in (bool, int, str, bytes, type(None)) or tp in _LEAVES:
+        return 0
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return 0
+    if origin is typing.Annotated:
+        return _type_depth(typing.get_args(tp)[0], seen)
+    if origin is tuple or origin in (typing.Union, types.UnionType):
+        inner = [_type_depth(a, seen) for a in typing.get_args(tp) if a is not Ellipsis]
+        if any(d is None for d in inner):
+            return None
+        return (1 if origin is tuple else 0) + max((d for d in inner if d is not None), default=0)
+    if isinstance(tp, type) and issubclass(tp, Canonical):
+        registered = hasattr(tp, "KIND") and _REGISTRY.get((tp.KIND, tp.VERSION)) is tp
+        if not registered or tp in seen:
+            return None  # an abstract base (any subclass) or a recursive kind
+        hints = typing.get_type_hints(tp)
+        fields = [_type_depth(hints[f.name], seen | {tp}) for f in attrs.fields(cast(Any, tp))]
+        if any(d is None for d in fields):
+            return None
+        return 1 + max((d for d in fields if d is not None), default=0)
+    return None  # type variables, generic aliases
+
+
+def _depth(value: Any) -> int:
+    """Most nested containers in a primitive value (the measure cbor2's max_depth uses)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item)
+    return deepest
 
 
 def _generate_encoder(
@@ -271,9 +319,9 @@ def _leaf(cls: type, where: str) -> tuple[_Encoder, _Decoder]:
     def dec(value: Any) -> Any:
         try:
             return from_p(value)
-        except OddsproofError:
+        except EncodingError:
             raise
-        except (TypeError, ValueError) as exc:
+        except (OddsproofError, TypeError, ValueError) as exc:  # a bad key is bad encoding here
             raise EncodingError(f"{where}: {exc}") from exc
 
     return enc, dec
@@ -444,16 +492,28 @@ def _from_primitive(value: Any) -> Canonical:
 
 def to_primitive(obj: Canonical) -> dict[str, Any]:
     """The CBOR data model of ``obj``: nested dicts, lists, ints, text, bytes, bools, None."""
-    return _to_primitive(obj)
+    try:
+        return _to_primitive(obj)
+    except RecursionError as exc:
+        raise EncodingError(f"{obj.KIND} nests too deeply") from exc
 
 
 def encode(obj: Canonical) -> bytes:
     """The canonical bytes of a registered object. Raises :class:`EncodingError` on bad values."""
     if not isinstance(obj, Canonical):
         raise EncodingError(f"not a canonical object: {type(obj).__name__}")
+    spec = _SPECS.get(type(obj)) or _spec(type(obj))
+    try:
+        primitive = spec.to_primitive(obj)
+    except RecursionError as exc:
+        raise EncodingError(f"{obj.KIND} nests too deeply to encode") from exc
+    if (spec.depth is None or spec.depth > MAX_DEPTH) and _depth(primitive) > MAX_DEPTH:
+        raise EncodingError(
+            f"{obj.KIND} nests more than {MAX_DEPTH} levels; decode would refuse it"
+        )
     # Every value in the primitive map was type-checked while building it, so cbor2 can only
     # see ints, bytes, text, bools, None, lists and dicts: it has nothing left to refuse.
-    encoded: bytes = cbor2.dumps(_to_primitive(obj))
+    encoded: bytes = cbor2.dumps(primitive)
     return encoded
 
 
@@ -509,10 +569,59 @@ def decode_primitive(data: bytes, *, max_size: int = DEFAULT_MAX_SIZE) -> Any:
     except Exception as exc:
         raise EncodingError(f"cannot re-encode: {exc}") from exc
     if again != data:
-        raise EncodingError(
-            "not canonical: map keys unsorted or integers/lengths not in shortest form"
-        )
+        raise EncodingError(f"not canonical: {_diagnose(data)}")
     return value
+
+
+def _diagnose(data: bytes) -> str:
+    """Name the first non-canonical item of well-formed CBOR (only on the refusal path)."""
+    pos = 0
+
+    def head() -> tuple[int, int, int]:
+        nonlocal pos
+        start, initial = pos, data[pos]
+        major, info = initial >> 5, initial & 0x1F
+        pos += 1
+        if info < 24:
+            return major, info, start
+        width = 1 << (info - 24)
+        value = int.from_bytes(data[pos : pos + width], "big")
+        pos += width
+        if major != 7 and value < (24 if width == 1 else 1 << (4 * width)):
+            raise _Found(f"integer or length {value} at byte {start} not in shortest form")
+        return major, value, start
+
+    def item() -> bytes:
+        nonlocal pos
+        major, value, start = head()
+        if major == 6:
+            raise _Found(f"tag {value} at byte {start}: tags are not allowed")
+        if major in (2, 3):
+            pos += value
+        elif major == 4:
+            for _ in range(value):
+                item()
+        elif major == 5:
+            previous: bytes | None = None
+            for _ in range(value):
+                key = item()
+                if previous is not None and (len(key), key) <= (len(previous), previous):
+                    raise _Found(f"map keys at byte {start} are unsorted or repeated")
+                previous = key
+                item()
+        return data[start:pos]
+
+    try:
+        item()
+    except _Found as found:
+        return str(found)
+    except IndexError:  # pragma: no cover - the strict decoder already parsed it
+        return "truncated item"
+    return "the canonical re-encoding differs"
+
+
+class _Found(Exception):
+    """Carries the first finding out of the diagnostic walk."""
 
 
 def decode(data: bytes, expected: type[C] | None = None, *, max_size: int = DEFAULT_MAX_SIZE) -> C:
@@ -529,7 +638,7 @@ def decode(data: bytes, expected: type[C] | None = None, *, max_size: int = DEFA
 
 def to_json(obj: Canonical | Primitive) -> Any:
     """A JSON-ready view: objects as maps, bytes as lowercase hex strings."""
-    value = _to_primitive(obj) if isinstance(obj, Canonical) else obj
+    value = to_primitive(obj) if isinstance(obj, Canonical) else obj
     return _jsonable(value)
 
 

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 import attrs
 
-from ._claims import _non_negative, _positive
+from ._claims import _coin_ids, _non_negative, _positive
 from ._encoding import Canonical, cached, canonical
 from ._errors import EncodingError
 from ._hashing import Digest, tagged_hash
@@ -86,7 +86,7 @@ class Allocation(Canonical):
 
     party: Party = attrs.field(validator=attrs.validators.instance_of(Party))
     amount: int = attrs.field(validator=_non_negative)
-    coins: tuple[str, ...] = attrs.field(default=())
+    coins: tuple[str, ...] = attrs.field(default=(), validator=_coin_ids)
 
 
 def _check_allocation(_inst: object, _attr: object, value: Any) -> None:

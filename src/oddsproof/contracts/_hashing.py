@@ -24,7 +24,7 @@ _PREFIXES: dict[str, hashlib._Hash] = {}
 def _tag_state(tag: str) -> hashlib._Hash:
     state = _PREFIXES.get(tag)
     if state is None:
-        if not tag or not tag.isascii():
+        if not isinstance(tag, str) or not tag or not tag.isascii():
             raise EncodingError(f"hash tag must be non-empty ASCII, got {tag!r}")
         tag_hash = hashlib.sha256(tag.encode("ascii")).digest()
         state = hashlib.sha256(tag_hash + tag_hash)
@@ -92,8 +92,11 @@ class Digest:
 def tagged_hash(tag: str, *parts: bytes) -> Digest:
     """``SHA256(SHA256(tag) || SHA256(tag) || parts...)`` as a :class:`Digest`."""
     state = (_PREFIXES.get(tag) or _tag_state(tag)).copy()
-    for part in parts:
-        state.update(part)
+    try:
+        for part in parts:
+            state.update(part)
+    except TypeError as exc:
+        raise EncodingError(f"tagged_hash hashes bytes: {exc}") from exc
     return Digest._trusted(state.digest())
 
 

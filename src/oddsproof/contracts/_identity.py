@@ -139,12 +139,14 @@ class Identity:
     @classmethod
     def from_seed(cls, name: str, seed: bytes) -> Identity:
         """The identity determined by a 32-byte seed (for tests and known-answer vectors)."""
+        _check_name(name)
         if not isinstance(seed, bytes) or len(seed) != SEED_SIZE:
             raise SignatureError(f"a seed is {SEED_SIZE} bytes")
         try:
-            return cls(name, nacl.signing.SigningKey(seed))
+            signing_key = nacl.signing.SigningKey(seed)
         except (nacl.exceptions.CryptoError, ValueError, TypeError) as exc:  # pragma: no cover
             raise SignatureError(f"cannot derive a key from this seed: {exc}") from exc
+        return cls(name, signing_key)
 
     @property
     def key(self) -> PublicKey:
@@ -205,7 +207,7 @@ class Identity:
     def _parse(cls, text: str, source: Path) -> Identity:
         try:
             data: Any = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise KeyFileError(f"key file {source} is not JSON") from exc
         if not isinstance(data, dict) or data.get("format") != KEY_FILE_FORMAT:
             raise KeyFileError(f"key file {source} is not in format {KEY_FILE_FORMAT}")
@@ -213,7 +215,7 @@ class Identity:
             seed = bytes.fromhex(data["seed"])
             identity = cls.from_seed(data["name"], seed)
             expected = PublicKey.from_hex(data["public"])
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:  # our EncodingError/SignatureError too
             raise KeyFileError(f"key file {source} is damaged: {exc}") from exc
         if identity.key != expected:
             raise KeyFileError(f"key file {source}: seed and public key do not match")

@@ -88,6 +88,13 @@ def _check_signatures(_inst: object, _attr: object, value: Any) -> None:
         raise SignatureError("signatures must be sorted by signer key, one per signer")
 
 
+def _check_body(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, Canonical):
+        raise EncodingError("an envelope's body is a canonical object")
+    if isinstance(value, Signed):
+        raise EncodingError("an envelope cannot hold an envelope: sign the inner object")
+
+
 @canonical("signed")
 @attrs.frozen
 class Signed(Canonical, Generic[T]):
@@ -96,8 +103,7 @@ class Signed(Canonical, Generic[T]):
     Construct with :meth:`create`; decoding checks the shape, :meth:`verify` the signatures.
     """
 
-    # attrs would infer the field type Canonical from the validator; T is narrower.
-    body: T = attrs.field(validator=attrs.validators.instance_of(Canonical))  # type: ignore[assignment]
+    body: T = attrs.field(validator=_check_body)
     domain: Domain = attrs.field(validator=attrs.validators.instance_of(Domain))
     signatures: tuple[Signature, ...] = attrs.field(validator=_check_signatures)
 
@@ -144,6 +150,8 @@ class Signed(Canonical, Generic[T]):
 
         Returns the body. Raises :class:`SignatureError` naming what failed.
         """
+        if not isinstance(domain, Domain):
+            raise SignatureError(f"verify needs a Domain, got {type(domain).__name__}")
         if domain != self.domain:
             raise SignatureError(
                 f"signed for domain {self.domain.network!r} v{self.domain.protocol},"
@@ -153,7 +161,10 @@ class Signed(Canonical, Generic[T]):
         for s in self.signatures:
             s.signer.verify(message, s.sig)
         if signers is not None:
-            wanted = {(p.key if isinstance(p, Party) else p).raw for p in signers}
+            listed = list(signers)
+            if not all(isinstance(p, Party | PublicKey) for p in listed):
+                raise SignatureError("expected signers are Party or PublicKey values")
+            wanted = {(p.key if isinstance(p, Party) else p).raw for p in listed}
             have = {k.raw for k in self.signers}
             if wanted != have:
                 raise SignatureError("the envelope is not signed by exactly the expected parties")
@@ -161,6 +172,8 @@ class Signed(Canonical, Generic[T]):
 
     def signed_by(self, party: Party | PublicKey) -> bool:
         """Whether ``party``'s key is among the signers (signatures not re-checked)."""
+        if not isinstance(party, Party | PublicKey):
+            raise SignatureError("signed_by takes a Party or a PublicKey")
         key = party.key if isinstance(party, Party) else party
         return key in self.signers
 

@@ -29,29 +29,20 @@ from typing import Any, Final
 
 import attrs
 
-from ._claims import Statement, _non_negative, _positive
+from ._claims import COIN_ID_LIMIT, Statement, _coin_id, _non_negative, _positive
 from ._encoding import Canonical, canonical
 from ._errors import EncodingError
 from ._hashing import DIGEST_SIZE, Digest
 from ._identity import Party, PublicKey
 
+__all__ = ["COIN_ID_LIMIT"]  # defined in _claims; other modules import it from here too
+
 MAX_CASES: Final = 64
 MAX_PARTIES: Final = 64
 NONCE_SIZE: Final = 16
-COIN_ID_LIMIT: Final = 64
 
 _party = attrs.validators.instance_of(Party)
 _digest = attrs.validators.instance_of(Digest)
-
-
-def _coin_id(_inst: object, _attr: object, value: Any) -> None:
-    if (
-        not isinstance(value, str)
-        or not 1 <= len(value) <= COIN_ID_LIMIT
-        or not value.isascii()
-        or not value.isprintable()
-    ):
-        raise EncodingError(f"a coin id is 1 to {COIN_ID_LIMIT} printable ASCII characters")
 
 
 def _distinct_parties(limit: int, *, minimum: int) -> Callable[[Any, Any, Any], None]:

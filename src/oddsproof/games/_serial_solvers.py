@@ -1,0 +1,280 @@
+"""Honest and cheating players of the bisection game, and a driver that plays two of them.
+
+Every player has an identity and ``delays``: the seconds it waits after its turn begins, per
+move, cycling (``(0,)``: answers at once). :meth:`act` returns the signed move it makes now, or
+``None`` to stay silent (which, on its turn, runs out its clock). The cheats:
+
+- :class:`FakeStepSolver`: its run has one faked step (the step applied twice there) and it
+  defends that run faithfully; the judge's one step exposes it.
+- :class:`EquivocatingSolver`: a faker that, from round 2 on, re-posts a different hash for
+  the disputed endpoint (two signed answers for one index).
+- :class:`StallingSerialSolver` / :class:`StallingChallenger`: stop answering after some moves.
+- :class:`AfterEndSolver`: at the end, posts another split instead of revealing.
+- :class:`NonShrinkingSolver` / :class:`NonShrinkingChallenger`: a split with one piece, a pick
+  of the whole interval.
+- :class:`LyingChallenger`: disputes an honest run and picks pieces by a fixed choice sequence.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import attrs
+
+from oddsproof.contracts import Digest, Identity, Signed
+
+from ._bisection import (
+    BisectionGame,
+    BisectionMove,
+    BisectionPhase,
+    BisectionRole,
+    BisectionTranscript,
+    GameOverError,
+    SplitMove,
+)
+from ._computation import Array, SerialComputation
+from ._errors import ParameterError
+from ._trace import Checkpoints, commit_trace
+
+
+class BisectionPlayer(Protocol):
+    """Anything that can take a turn in a bisection game."""
+
+    identity: Identity
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """The move to make now, or ``None`` to stay silent."""
+
+
+def _delays(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, tuple) or not value:
+        raise ParameterError("delays is a non-empty tuple of seconds")
+    if not all(type(d) is int and d >= 0 for d in value):
+        raise ParameterError("delays are non-negative integers")
+
+
+def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is not int or value < 0:
+        raise ParameterError(f"{attr.name} is a non-negative integer, got {value!r}")
+
+
+@attrs.define
+class _Timed:
+    identity: Identity = attrs.field(validator=attrs.validators.instance_of(Identity))
+    delays: tuple[int, ...] = attrs.field(default=(0,), kw_only=True, validator=_delays)
+    moved: int = attrs.field(default=0, init=False)
+
+    def _at(self, game: BisectionGame) -> int:
+        delay = self.delays[self.moved % len(self.delays)]
+        self.moved += 1
+        return max(game.time, game.turn_start + delay)
+
+
+def faked_chain(computation: SerialComputation, step: int) -> SerialComputation:
+    """``computation`` with step ``step`` wrong: it applies the step twice there."""
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < computation.steps:
+        raise ParameterError(f"the faked step must lie in [0, {computation.steps})")
+    honest = computation.step
+
+    def step_fn(state: Array, index: int) -> Array:
+        result = honest(state, index)
+        return honest(result, index) if index == step else result
+
+    return SerialComputation(computation.spec, computation.initial, step_fn)
+
+
+@attrs.define
+class HonestSerialSolver(_Timed):
+    """Posts its true state hashes with proofs, and reveals its true state at the end."""
+
+    trace: Checkpoints = attrs.field(
+        kw_only=True, validator=attrs.validators.instance_of(Checkpoints)
+    )
+
+    def _hashes(self, game: BisectionGame, points: tuple[int, ...]) -> list[Digest]:
+        return list(self.trace.hashes(points))
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """SplitMove with true hashes, or reveal the true state."""
+        if game.phase is BisectionPhase.SPLIT:
+            points = game.points()
+            hashes = self._hashes(game, points)
+            fresh = game.unproven(points)
+            proof = self.trace.prove(fresh) if fresh else None
+            return game.split(self.identity, hashes, proof, self._at(game))
+        if game.phase is BisectionPhase.REVEAL:
+            lo, _ = game.interval
+            return game.reveal(self.identity, self.trace.state(lo), self._at(game))
+        return None
+
+
+@attrs.define
+class FakeStepSolver(HonestSerialSolver):
+    """An honest defence of a run in which one step was faked (see :meth:`create`)."""
+
+    @classmethod
+    def create(
+        cls,
+        identity: Identity,
+        computation: SerialComputation,
+        data: bytes,
+        interval: int,
+        step: int,
+        *,
+        delays: tuple[int, ...] = (0,),
+    ) -> FakeStepSolver:
+        """A solver whose committed run has step ``step`` faked."""
+        trace = commit_trace(faked_chain(computation, step), data, interval)
+        return cls(identity, delays=delays, trace=trace)
+
+
+@attrs.define
+class EquivocatingSolver(HonestSerialSolver):
+    """From round 2 on, re-posts a different hash for the interval's upper end."""
+
+    def _hashes(self, game: BisectionGame, points: tuple[int, ...]) -> list[Digest]:
+        hashes = super()._hashes(game, points)
+        if game.round >= 1:
+            hashes[-1] = Digest(bytes(b ^ 0xFF for b in hashes[-1].raw))
+        return hashes
+
+
+@attrs.define
+class StallingSerialSolver(HonestSerialSolver):
+    """Answers honestly for ``answers`` moves, then stays silent."""
+
+    answers: int = attrs.field(default=0, kw_only=True, validator=_non_negative)
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """Silent once ``answers`` moves are made."""
+        return None if self.moved >= self.answers else super().act(game)
+
+
+@attrs.define
+class AfterEndSolver(HonestSerialSolver):
+    """Plays honestly, but at the end posts one more split instead of revealing."""
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """Another split once the interval is one step."""
+        if game.phase is not BisectionPhase.REVEAL:
+            return super().act(game)
+        lo, hi = game.interval
+        hashes = (self.trace.hash(lo), self.trace.hash(hi))
+        body: BisectionMove = SplitMove(
+            game.id, game.head, game.round + 1, self._at(game), lo, hi, (lo, hi), hashes, None
+        )
+        return Signed.create(body, game.domain, self.identity)
+
+
+@attrs.define
+class NonShrinkingSolver(HonestSerialSolver):
+    """Answers a split with the whole interval as its only piece."""
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """A one-piece split."""
+        if game.phase is not BisectionPhase.SPLIT:
+            return super().act(game)
+        lo, hi = game.interval
+        hashes = (self.trace.hash(lo), self.trace.hash(hi))
+        fresh = game.unproven((lo, hi))
+        proof = self.trace.prove(fresh) if fresh else None
+        body: BisectionMove = SplitMove(
+            game.id, game.head, game.round + 1, self._at(game), lo, hi, (lo, hi), hashes, proof
+        )
+        return Signed.create(body, game.domain, self.identity)
+
+
+@attrs.define
+class HonestChallenger(_Timed):
+    """Challenges only a claim whose output differs from its own run, then always picks the
+    first piece whose upper end it disagrees with (or the first piece if it disagrees at the
+    lower end, which can only be step 0)."""
+
+    trace: Checkpoints = attrs.field(
+        kw_only=True, validator=attrs.validators.instance_of(Checkpoints)
+    )
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """BisectionChallenge or pick."""
+        if game.phase is BisectionPhase.OPEN:
+            if self.trace.output == game.setup.claim.body.output:
+                return None
+            return game.challenge(self.identity, self._at(game))
+        if game.phase is not BisectionPhase.PICK:
+            return None
+        points = game.points()
+        chosen = len(points) - 1
+        if game.posted(points[0]) == self.trace.hash(points[0]):
+            for j in range(1, len(points)):
+                if game.posted(points[j]) != self.trace.hash(points[j]):
+                    chosen = j
+                    break
+        else:
+            chosen = 1
+        return game.pick(self.identity, points[chosen - 1], points[chosen], self._at(game))
+
+
+@attrs.define
+class LyingChallenger(_Timed):
+    """Challenges whatever the claim, and picks piece ``choices[n] mod pieces`` in round n."""
+
+    choices: tuple[int, ...] = attrs.field(default=(0,), kw_only=True, validator=_delays)
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """BisectionChallenge, then pick by the choice sequence."""
+        if game.phase is BisectionPhase.OPEN:
+            return game.challenge(self.identity, self._at(game))
+        if game.phase is not BisectionPhase.PICK:
+            return None
+        points = game.points()
+        j = self.choices[game.round % len(self.choices)] % (len(points) - 1)
+        return game.pick(self.identity, points[j], points[j + 1], self._at(game))
+
+
+@attrs.define
+class StallingChallenger(LyingChallenger):
+    """Challenges, picks for ``answers − 1`` rounds, then stays silent."""
+
+    answers: int = attrs.field(default=1, kw_only=True, validator=_non_negative)
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """Silent once ``answers`` moves are made."""
+        return None if self.moved >= self.answers else super().act(game)
+
+
+@attrs.define
+class NonShrinkingChallenger(LyingChallenger):
+    """Picks the whole interval instead of a piece, from round ``from_round`` on."""
+
+    from_round: int = attrs.field(default=1, kw_only=True, validator=_non_negative)
+
+    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
+        """A pick that does not shrink the interval."""
+        if game.phase is BisectionPhase.PICK and game.round >= self.from_round:
+            lo, hi = game.interval
+            return game.pick(self.identity, lo, hi, self._at(game))
+        return super().act(game)
+
+
+def play_bisection(
+    game: BisectionGame, solver: BisectionPlayer, challenger: BisectionPlayer
+) -> BisectionTranscript:
+    """Play ``solver`` against ``challenger`` until the game reaches the judge or is decided.
+
+    Each turn the party on turn is asked for a move; silence or a move at or after its deadline
+    runs out its clock. Returns the transcript.
+    """
+    players = {BisectionRole.SOLVER: solver, BisectionRole.CHALLENGER: challenger}
+    while game.phase not in (BisectionPhase.JUDGE, BisectionPhase.DECIDED):
+        turn, deadline = game.turn, game.deadline
+        assert turn is not None
+        assert deadline is not None
+        move = players[turn].act(game)
+        if move is None or move.body.at >= deadline:
+            game.advance(deadline)
+            continue
+        try:
+            game.submit(move, now=move.body.at)
+        except GameOverError:  # pragma: no cover - the deadline check above prevents it
+            break
+    return game.transcript()

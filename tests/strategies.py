@@ -1154,3 +1154,531 @@ def multi_proofs(draw: st.DrawFn) -> MultiProof:
 
 
 objects_by_kind.update({InclusionProof: inclusion_proofs(), MultiProof: multi_proofs()})
+
+
+# --- lottery ---
+
+from oddsproof.games import (  # noqa: E402 - kept with the section using them
+    BeaconScheme,
+    BeaconSpec,
+    ExternalRound,
+    LocalBeacon,
+    LotteryAccount,
+    StepCommitment,
+    Ticket,
+    TicketBatch,
+    TicketBundle,
+    TicketIssuer,
+    TicketReceiver,
+    TrainingChain,
+    TrainingWorker,
+    UnlockRequest,
+    WinningTicket,
+    batch_tree,
+    win_threshold,
+)
+
+LOTTERY_DOMAIN = Domain("oddsproof-lottery-test")
+SENDER, WORKER, JUDGE = IDENTITIES[0], IDENTITIES[1], IDENTITIES[2]  # alice pays, bob works
+LOTTERY_GENESIS, LOTTERY_PERIOD = 1_000, 10
+LOTTERY_SEED = Digest(b"\xa0" * 32)
+"""Alice's first noise seed a[0] in the lottery tests."""
+
+
+def lottery_beacon() -> LocalBeacon:
+    """The tests' local beacon: round r is published at 1000 + 10·r."""
+    return LocalBeacon(BEACON, genesis=LOTTERY_GENESIS, period=LOTTERY_PERIOD)
+
+
+def lottery_account(
+    *, margin: int = 2, unlock_period: int = 10_000, judges: tuple[Party, ...] = ()
+) -> LotteryAccount:
+    """Alice's account with the tests' beacon (fixed nonce, so its id is stable)."""
+    return LotteryAccount(
+        SENDER.party,
+        lottery_beacon().spec,
+        margin,
+        unlock_period,
+        judges,
+        0,
+        b"\x5a" * 16,
+    )
+
+
+def small_chain(steps: int = 32, *, noise_magnitude: float = 0.05, size: int = 16) -> TrainingChain:
+    """A cheap training chain (16 × 16 states) for lottery tests."""
+    return TrainingChain(steps, first_seed=LOTTERY_SEED, noise_magnitude=noise_magnitude, size=size)
+
+
+def lottery_parties(
+    chain: TrainingChain,
+    account: LotteryAccount,
+    *,
+    probability: Fraction = Fraction(1, 4),
+    face_value: int = 100,
+    window: int = 1_000,
+) -> tuple[TicketIssuer, TicketReceiver]:
+    """Alice's issuer (checking Bob's chain and seeds) and Bob's receiver, agreed on terms."""
+    issuer = TicketIssuer(
+        SENDER,
+        account,
+        LOTTERY_DOMAIN,
+        face_value=face_value,
+        probability=probability,
+        window=window,
+        job=chain.job,
+        seeds=chain.seeds,
+    )
+    receiver = TicketReceiver(
+        WORKER,
+        account,
+        LOTTERY_DOMAIN,
+        face_value=face_value,
+        probability=probability,
+        window=window // 2,
+    )
+    return issuer, receiver
+
+
+def one_bundle(count: int = 4, *, now: int = 1_005) -> tuple[TicketBundle, TrainingWorker]:
+    """A bundle of ``count`` honest tickets from a fresh issuer, and the worker behind it."""
+    chain = small_chain()
+    worker = TrainingWorker(chain, b"lottery")
+    issuer, _ = lottery_parties(chain, lottery_account())
+    return issuer.issue(WORKER.party, worker.commit(count), now=now), worker
+
+
+beacon_specs = st.one_of(
+    st.builds(
+        BeaconSpec,
+        st.just(BeaconScheme.ED25519),
+        identities.map(lambda i: i.key),
+        st.none(),
+        times,
+        st.integers(1, 2**32 - 1),
+    ),
+    st.builds(
+        BeaconSpec,
+        st.just(BeaconScheme.EXTERNAL),
+        st.none(),
+        st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=40),
+        times,
+        st.integers(1, 2**32 - 1),
+    ),
+)
+external_rounds = st.builds(
+    ExternalRound, digests, st.integers(0, INT_LIMIT - 1), st.binary(min_size=32, max_size=32)
+)
+win_probabilities = st.fractions(
+    min_value=Fraction(1, 10**9), max_value=1, max_denominator=10**9
+).filter(lambda p: p > 0)
+lottery_accounts = st.builds(
+    LotteryAccount,
+    sender=parties,
+    beacon=beacon_specs,
+    margin=st.integers(1, 1000),
+    unlock_period=times,
+    judges=distinct_parties(min_size=0, max_size=3).map(
+        lambda ps: tuple(sorted(ps, key=lambda p: p.key.raw))
+    ),
+    created=times,
+    nonce=st.binary(min_size=16, max_size=16),
+)
+step_commitments = st.builds(
+    StepCommitment,
+    job=digests,
+    index=st.integers(0, 2**40),
+    span=st.integers(1, 1000),
+    input=digests,
+    seed=digests,
+    output=digests,
+)
+tickets = st.builds(
+    Ticket,
+    account=digests,
+    sender=identities.map(lambda i: i.key),
+    recipient=identities.map(lambda i: i.key),
+    face_value=positive_amounts,
+    threshold=win_probabilities.map(win_threshold),
+    round=times,
+    seen_round=times,
+    nonce=st.integers(0, INT_LIMIT - 1),
+    expiry=times,
+    step=step_commitments,
+)
+ticket_batches = st.builds(
+    TicketBatch, account=digests, recipient=parties, root=digests, size=st.integers(1, 1 << 16)
+)
+
+
+@st.composite
+def winning_tickets(draw: st.DrawFn) -> WinningTicket:
+    """A ticket with its batch signed by the sender and co-signed by the recipient, and its
+    genuine audit path (whether it wins depends on the round)."""
+    batch_tickets = draw(st.lists(tickets, min_size=1, max_size=6))
+    tree = batch_tree(batch_tickets)
+    index = draw(st.integers(0, len(batch_tickets) - 1))
+    body = TicketBatch(draw(digests), WORKER.party, tree.root, len(batch_tickets))
+    signed = Signed.create(body, LOTTERY_DOMAIN, SENDER, WORKER)
+    return WinningTicket(batch_tickets[index], signed, tree.prove(index))
+
+
+unlock_requests = st.builds(UnlockRequest, account=digests, requested=times)
+
+objects_by_kind.update(
+    {
+        BeaconSpec: beacon_specs,
+        ExternalRound: external_rounds,
+        LotteryAccount: lottery_accounts,
+        StepCommitment: step_commitments,
+        Ticket: tickets,
+        TicketBatch: ticket_batches,
+        WinningTicket: winning_tickets(),
+        UnlockRequest: unlock_requests,
+    }
+)
+
+
+# --- bets ---
+
+from oddsproof.games import (  # noqa: E402 - kept with the section using them
+    BetOrder,
+    BetSide,
+    BetTerms,
+    OrderCancel,
+)
+
+bet_odds = st.tuples(st.integers(1, 1000), st.integers(1, 1000)).map(
+    lambda o: (Fraction(*o).numerator, Fraction(*o).denominator)
+)
+"""Odds (b, l) in lowest terms, as orders carry them."""
+
+
+@st.composite
+def bet_terms(draw: st.DrawFn) -> BetTerms:
+    """Terms of a market: a statement, one to three arbiters, trading and settling times."""
+    trading = draw(st.integers(0, 2**40))
+    window = draw(st.integers(1, 3600))
+    settle = trading + window + draw(st.integers(1, 2**20))
+    return BetTerms(draw(statements), draw(distinct_parties(max_size=3)), trading, window, settle)
+
+
+@st.composite
+def bet_orders(draw: st.DrawFn) -> BetOrder:
+    """Well-formed orders (any market, any times), stake at least one lot."""
+    side = draw(st.sampled_from(BetSide))
+    odds = draw(bet_odds)
+    lot = odds[0] if side is BetSide.BACK else odds[1]
+    created = draw(times)
+    return BetOrder(
+        draw(digests),
+        draw(parties),
+        side,
+        odds,
+        lot * draw(st.integers(1, 10**6)),
+        created,
+        created + draw(st.integers(1, 2**20)),
+        draw(st.binary(min_size=16, max_size=16)),
+    )
+
+
+objects_by_kind.update(
+    {
+        BetTerms: bet_terms(),
+        BetOrder: bet_orders(),
+        OrderCancel: st.builds(OrderCancel, order=digests, issued=times),
+    }
+)
+
+
+# --- arbitration ---
+
+from oddsproof.arbitration import (  # noqa: E402 - kept with the section using them
+    BondKind,
+    CourtCase,
+    Dispute,
+    DisputeState,
+    Phase,
+    PostedBond,
+    Side,
+    Stage,
+    with_ladder,
+)
+from oddsproof.contracts import Ladder, Level  # noqa: E402
+
+ARBITRATION_DOMAIN = Domain("oddsproof-arbitration-test")
+LADDER_IDENTITIES = tuple(
+    Identity.from_seed(f"arbiter-{i}", bytes([0x60 + i]) * 32) for i in range(4)
+)
+"""Arbiters of the generated ladders, level 0 first (distinct from the parties)."""
+CLAIMANT, CHALLENGER = IDENTITIES[1], IDENTITIES[0]
+"""In generated disputes bob claims and alice challenges."""
+BURNS = ((1, 2), (1, 10), (1, 1), (2, 3), (1, 3))
+GROWTHS = ((1, 1), (2, 1), (3, 2), (5, 2))
+PREMIUMS = ((2, 1), (3, 2), (101, 100))
+
+
+def _burned(amount: int, burn: tuple[int, int]) -> int:
+    return min(amount, max(1, -(-amount * burn[0] // burn[1])))
+
+
+@st.composite
+def ladders(
+    draw: st.DrawFn,
+    *,
+    arbiters: tuple[Identity, ...] = LADDER_IDENTITIES,
+    min_levels: int = 1,
+    max_levels: int = 4,
+    max_bond: int = 1000,
+) -> Ladder:
+    """Valid ladders: distinct arbiters, windows above 3Δ, bonds that cover their fee."""
+    count = draw(st.integers(min_levels, min(max_levels, len(arbiters))))
+    delta = draw(st.integers(1, 120))
+    burn = draw(st.sampled_from(BURNS))
+    levels = []
+    for i in range(count):
+        bond = draw(st.integers(1, max_bond))
+        fee = draw(st.integers(0, bond - _burned(bond, burn)))
+        window = draw(st.integers(3 * delta + 1, 3 * delta + 5_000))
+        levels.append(Level(arbiters[i].party, fee, bond, window))
+    return Ladder(
+        tuple(levels),
+        growth=draw(st.sampled_from(GROWTHS)),
+        premium=draw(st.sampled_from(PREMIUMS)),
+        burn=burn,
+        delta=delta,
+    )
+
+
+def dispute_claim(
+    offer: Digest, *, issued: int = 0, claimant: Identity = CLAIMANT
+) -> Signed[Claim]:
+    """A (parallel) claim by ``claimant`` answering ``offer``, signed."""
+    body = Claim(
+        offer, claimant.party, COMPUTATION_IDS[0], INPUT_IDS[0], OUTPUT_IDS[0], 0, None, issued
+    )
+    return Signed.create(body, ARBITRATION_DOMAIN, claimant)
+
+
+@st.composite
+def disputes(
+    draw: st.DrawFn, *, ladder: Ladder | None = None, opened: int | None = None
+) -> Dispute:
+    """Disputes of bob's claim by alice, on a generated ladder, with or without a parent
+    deadline."""
+    ladder = draw(ladders()) if ladder is None else ladder
+    opened = draw(st.integers(0, 2**40)) if opened is None else opened
+    claim = dispute_claim(draw(digests), issued=draw(st.integers(0, opened)))
+    floor = opened + ladder.span + ladder.delta
+    limit = draw(st.none() | st.integers(floor, floor + 10**6))
+    return Dispute(claim, CHALLENGER.party, ladder, opened, limit)
+
+
+posted_bonds = st.builds(
+    PostedBond,
+    bond=digests,
+    side=st.sampled_from(Side),
+    level=st.integers(0, 7),
+    purpose=st.sampled_from(BondKind),
+    amount=positive_amounts,
+    closed=st.booleans(),
+)
+dispute_states = st.builds(
+    DisputeState,
+    dispute=digests,
+    phase=st.sampled_from(Phase),
+    level=st.integers(0, 7),
+    since=times,
+    base=positive_amounts,
+    leading=st.none() | st.booleans(),
+    rulings=st.lists(digests, max_size=3).map(tuple),
+    evidence=st.none() | digests,
+    bonds=st.lists(posted_bonds, max_size=4).map(tuple),
+    outcome=st.none() | st.booleans(),
+    certifier=st.none() | st.integers(0, 7),
+    basis=st.none() | digests,
+    final=st.none() | digests,
+    settled=st.integers(0, 99),
+    time=times,
+)
+court_cases = st.builds(
+    CourtCase,
+    claim=digests.map(dispute_claim),
+    stage=st.sampled_from(Stage),
+    window_ends=times,
+    bond=st.none() | digests,
+    dispute=st.none() | digests,
+    outcome=st.none() | st.booleans(),
+    time=times,
+)
+
+
+@st.composite
+def laddered_contracts(draw: st.DrawFn) -> Contract:
+    """Sound contracts whose two arbiters (erin, frank) form a two-level ladder."""
+    contract = draw(sound_contracts())
+    ladder = draw(ladders(arbiters=ARBITERS, min_levels=2, max_levels=2))
+    return with_ladder(contract, ladder)
+
+
+objects_by_kind.update(
+    {
+        Level: st.builds(
+            Level,
+            arbiter=parties,
+            fee=st.integers(0, 10**6),
+            bond=st.integers(1, 10**6),
+            window=st.integers(1, 10**6),
+        ),
+        Ladder: ladders(),
+        Dispute: disputes(),
+        PostedBond: posted_bonds,
+        DisputeState: dispute_states,
+        CourtCase: court_cases,
+        Contract: contracts | laddered_contracts(),
+    }
+)
+
+
+# --- arbitration: a court world ---
+
+from oddsproof.arbitration import (  # noqa: E402 - kept with the section using them
+    Arbiter,
+    BisectionVerification,
+    CallbackArbiter,
+    CaseFile,
+    Court,
+    CourtPolicy,
+    Litigant,
+    Panel,
+    ReexecutionJudge,
+    Script,
+)
+from oddsproof.contracts import Ledger as _Ledger  # noqa: E402
+from oddsproof.contracts import MemoryLedger as _MemoryLedger  # noqa: E402
+from oddsproof.contracts import Mint as _Mint  # noqa: E402
+from oddsproof.games import (  # noqa: E402
+    FakeStepSolver,
+    HonestChallenger,
+    HonestSerialSolver,
+    LyingChallenger,
+    commit_trace,
+    input_id,
+    serial_claim,
+)
+
+JURORS = tuple(Identity.from_seed(f"juror-{i}", bytes([0x80 + i]) * 32) for i in range(3))
+COURT_STEPS, COURT_INTERVAL, COURT_INPUT = 64, 8, b"court input"
+COURT_CHAIN = hash_chain(COURT_STEPS)
+COURT_TRACE = commit_trace(COURT_CHAIN, COURT_INPUT, COURT_INTERVAL)
+"""The honest run every court world's claims are about (a 64-step SHA-256 chain)."""
+COURT_FUNDS = 100_000
+VERDICT_BY, OFFER_BY = 10_000_000, 20_000_000
+
+
+class CourtWorld:
+    """A court on a ledger with alice (buyer, challenger), bob (solver, claimant) and charlie
+    (downstream), funded with ``COURT_FUNDS`` each, and a three-level ladder: the re-execution
+    judge, a panel of three jurors, a final judge. ``corrupt`` levels rule against the truth.
+
+    Alice's offer pays bob ``payment`` when he supplies the chain's output (conditionally on
+    his claim), and ``bonus`` more on a final ruling upholding it, before ``VERDICT_BY``.
+    """
+
+    def __init__(
+        self,
+        ledger: _Ledger | None = None,
+        *,
+        corrupt: frozenset[int] = frozenset(),
+        payment: int = 300,
+        bonus: int = 0,
+        claim_bond: int = 200,
+        window: int = 1_000,
+        nonce: bytes = b"\x00" * 16,
+    ) -> None:
+        self.ledger = _MemoryLedger() if ledger is None else ledger
+        self.truth: dict[Digest, bool] = {}
+        judges = LADDER_IDENTITIES[:3]
+        self.ladder = Ladder(
+            (
+                Level(judges[0].party, 0, 100, 20_000),
+                Level(judges[1].party, 10, 100, 20_000),
+                Level(judges[2].party, 50, 100, 20_000),
+            ),
+            delta=60,
+        )
+        members = [ReexecutionJudge(j, COURT_CHAIN, data=COURT_INPUT) for j in JURORS]
+        honest: list[Arbiter] = [
+            ReexecutionJudge(judges[0], COURT_CHAIN, data=COURT_INPUT),
+            Panel(judges[1], members),
+            ReexecutionJudge(judges[2], COURT_CHAIN, data=COURT_INPUT),
+        ]
+        self.arbiters = [
+            CallbackArbiter(a.identity, self._lie) if level in corrupt else a
+            for level, a in enumerate(honest)
+        ]
+        self.court = Court(
+            self.ledger,
+            ARBITRATION_DOMAIN,
+            arbiters=self.arbiters,
+            policy=CourtPolicy(challenge_window=window, claim_bond=claim_bond),
+        )
+        alice, bob = IDENTITIES[0], IDENTITIES[1]
+        supplies = Supplies(bob.party, COURT_CHAIN.spec.id, input_id(COURT_INPUT))
+        then: Term = Pay(alice.party, bob.party, payment)
+        if bonus:
+            paid = Case(Verdict(None, True), Pay(alice.party, bob.party, bonus))
+            then = Seq(then, When((paid,), VERDICT_BY))
+        terms = When((Case(supplies, then),), OFFER_BY)
+        contract = Contract((alice.party, bob.party), terms, created=0, delta=60, nonce=nonce)
+        self.contract = with_ladder(contract, self.ladder)
+        self.offer = Signed.create(self.contract, ARBITRATION_DOMAIN, alice)
+        for who in IDENTITIES[:3]:  # the same entries each time: minted once per ledger
+            self.ledger.apply(_Mint(who.key, COURT_FUNDS, b"court-funds-" + who.name.encode()))
+        self.court.open(self.offer, now=0)
+
+    def _lie(self, case: CaseFile) -> bool:
+        return not self.truth[case.dispute.claim_id]
+
+    def claim(self, *, cheat: bool, at: int = 10) -> Signed[Claim]:
+        """Bob's claim (a faked step 37 if ``cheat``), filed with the court at ``at``."""
+        bob = IDENTITIES[1]
+        trace = (
+            FakeStepSolver.create(bob, COURT_CHAIN, COURT_INPUT, COURT_INTERVAL, 37).trace
+            if cheat
+            else COURT_TRACE
+        )
+        offer = self.contract.id
+        claim = serial_claim(trace, COURT_INPUT, bob, ARBITRATION_DOMAIN, offer=offer, issued=at)
+        self.truth[claim.body.id] = not cheat
+        self.court.claim(self.contract.id, claim, now=at)
+        return claim
+
+    def script(
+        self,
+        *,
+        cheat: bool,
+        claimant: Litigant | None = None,
+        challenger: Litigant | None = None,
+        challenge: bool = True,
+        challenge_at: int | None = None,
+    ) -> Script:
+        """Bob and alice as litigants (honest by default), playing the bisection game."""
+        alice, bob = IDENTITIES[0], IDENTITIES[1]
+
+        def solver() -> HonestSerialSolver:
+            if cheat:
+                return FakeStepSolver.create(bob, COURT_CHAIN, COURT_INPUT, COURT_INTERVAL, 37)
+            return HonestSerialSolver(bob, trace=COURT_TRACE)
+
+        def disputer() -> HonestChallenger | LyingChallenger:
+            if cheat:
+                return HonestChallenger(alice, trace=COURT_TRACE)
+            return LyingChallenger(alice, choices=(1, 0, 1))
+
+        return Script(
+            claimant or Litigant.honest(bob),
+            (challenger or Litigant.honest(alice)) if challenge else None,
+            challenge_at,
+            BisectionVerification(solver, disputer),
+        )

@@ -26,10 +26,21 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import cbor2
 
 import oddsproof.arbitration  # importing each layer registers the kinds it defines
 import oddsproof.games  # noqa: F401
+from oddsproof.arbitration import (
+    BondKind,
+    CourtCase,
+    Dispute,
+    DisputeState,
+    Phase,
+    PostedBond,
+    Side,
+    Stage,
+)
 from oddsproof.contracts import (
     Agreed,
     Allocation,
@@ -58,6 +69,8 @@ from oddsproof.contracts import (
     Holding,
     HoldingPass,
     Identity,
+    Ladder,
+    Level,
     Lottery,
     Mint,
     Move,
@@ -88,20 +101,35 @@ from oddsproof.contracts import (
     registered_kinds,
 )
 from oddsproof.games import (
+    BeaconScheme,
+    BeaconSpec,
+    BetOrder,
+    BetSide,
+    BetTerms,
     BisectionChallenge,
     BisectionSetup,
     BisectionTranscript,
     Challenge,
+    ExternalRound,
     FraudProof,
     InclusionProof,
+    LotteryAccount,
     MultiProof,
     Opening,
+    OrderCancel,
     Outcome,
     OutputCommitment,
     PickMove,
     RevealMove,
     SplitMove,
     SpotCheckCertificate,
+    StepCommitment,
+    Ticket,
+    TicketBatch,
+    UnlockRequest,
+    WinningTicket,
+    batch_tree,
+    win_threshold,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -320,6 +348,10 @@ def contract_full() -> Contract:
         created=1_700_000_000,
         nonce=NONCE,
     )
+
+
+def contract_with_ladder() -> Contract:
+    return attrs.evolve(contract_full(), ladder=ladder_two_levels())
 
 
 def transfer_amount() -> Transfer:
@@ -606,6 +638,174 @@ def spot_fraud_proof() -> FraudProof:
     )
 
 
+# --- games: lottery tickets and beacons ---------------------------------------------------
+
+
+def beacon_spec_ed25519() -> BeaconSpec:
+    return BeaconSpec(BeaconScheme.ED25519, BEACON.key, None, 1_700_000_000, 30)
+
+
+def beacon_spec_external() -> BeaconSpec:
+    return BeaconSpec(BeaconScheme.EXTERNAL, None, "ethereum-mainnet/block-hash", 1_606_824_023, 12)
+
+
+def external_round() -> ExternalRound:
+    return ExternalRound(beacon_spec_external().id, 21_000_000, bytes(range(32)))
+
+
+def lottery_account() -> LotteryAccount:
+    return LotteryAccount(
+        ALICE.party, beacon_spec_ed25519(), 3, 86_400, (ARBITER.party,), 1_700_000_000, NONCE
+    )
+
+
+def step_commitment() -> StepCommitment:
+    return StepCommitment(
+        digest("training job"),
+        4_095,
+        1,
+        digest("state 4095"),
+        digest("seed 4095"),
+        digest("state 4096"),
+    )
+
+
+def _lottery_ticket(nonce: int) -> Ticket:
+    return Ticket(
+        account=lottery_account().id,
+        sender=ALICE.key,
+        recipient=BOB.key,
+        face_value=1_000,
+        threshold=win_threshold(Fraction(1, 1000)),
+        round=42,
+        seen_round=39,
+        nonce=nonce,
+        expiry=1_700_003_600,
+        step=step_commitment(),
+    )
+
+
+def lottery_ticket() -> Ticket:
+    return _lottery_ticket(7)
+
+
+def _ticket_tree() -> tuple[list[Ticket], TicketBatch]:
+    tickets = [_lottery_ticket(n) for n in range(5, 10)]
+    tree = batch_tree(tickets)
+    return tickets, TicketBatch(lottery_account().id, BOB.party, tree.root, len(tickets))
+
+
+def ticket_batch() -> TicketBatch:
+    return _ticket_tree()[1]
+
+
+def winning_ticket() -> WinningTicket:
+    tickets, batch = _ticket_tree()
+    signed = Signed.create(batch, TEST_DOMAIN, ALICE, BOB)
+    return WinningTicket(tickets[2], signed, batch_tree(tickets).prove(2))
+
+
+def lottery_unlock() -> UnlockRequest:
+    return UnlockRequest(lottery_account().id, 1_700_086_400)
+
+
+# --- arbitration: ladder, disputes, court ------------------------------------------------------
+
+
+def ladder_level() -> Level:
+    return Level(ARBITER.party, 10, 100, 7200)
+
+
+def ladder_one_level() -> Ladder:
+    return Ladder((Level(ARBITER.party, 0, 1, 181),), delta=60)
+
+
+def ladder_two_levels() -> Ladder:
+    levels = (Level(ARBITER.party, 0, 100, 7200), Level(CAROL.party, 10, 200, 86_400))
+    return Ladder(levels, growth=(3, 2), premium=(2, 1), burn=(1, 3), delta=600)
+
+
+def _dispute() -> Dispute:
+    claim = Signed.create(claim_serial(), TEST_DOMAIN, BOB)
+    return Dispute(claim, ALICE.party, ladder_two_levels(), 1_700_000_100, 1_700_100_000)
+
+
+def dispute() -> Dispute:
+    return _dispute()
+
+
+def posted_bond() -> PostedBond:
+    return PostedBond(digest("bond-1"), Side.CHALLENGER, 0, BondKind.STAKE, 100)
+
+
+def dispute_state_opened() -> DisputeState:
+    bonds = (posted_bond(),)
+    return DisputeState(_dispute().id, Phase.DEFENCE, 0, 1_700_000_100, 100, bonds=bonds)
+
+
+def dispute_state_decided() -> DisputeState:
+    bonds = (
+        posted_bond(),
+        PostedBond(digest("bond-2"), Side.CLAIMANT, 0, BondKind.STAKE, 100),
+        PostedBond(digest("bond-3"), Side.CHALLENGER, 1, BondKind.FEE, 10, closed=True),
+    )
+    return DisputeState(
+        _dispute().id,
+        Phase.DECIDED,
+        1,
+        1_700_010_000,
+        200,
+        leading=True,
+        rulings=(digest("ruling-0"),),
+        evidence=digest("transcript"),
+        bonds=bonds,
+        outcome=False,
+        certifier=1,
+        basis=digest("state-before"),
+        time=1_700_010_000,
+    )
+
+
+def court_case() -> CourtCase:
+    claim = Signed.create(claim_serial(), TEST_DOMAIN, BOB)
+    bond, dispute_id = digest("claim-bond"), _dispute().id
+    return CourtCase(claim, Stage.DISPUTED, 1_700_003_600, bond, dispute_id, None, 1_700_000_100)
+
+
+def bet_terms() -> BetTerms:
+    return BetTerms(statement(), (ARBITER.party,), 1_700_003_600, 600, 1_700_086_400)
+
+
+def bet_order_back() -> BetOrder:
+    return BetOrder(
+        bet_terms().id,
+        BOB.party,
+        BetSide.BACK,
+        (100, 1),
+        300,
+        1_700_000_000,
+        1_700_003_600,
+        bytes(range(16)),
+    )
+
+
+def bet_order_lay() -> BetOrder:
+    return BetOrder(
+        bet_terms().id,
+        ALICE.party,
+        BetSide.LAY,
+        (3, 2),
+        2,
+        1_700_000_060,
+        1_700_000_660,
+        bytes(16),
+    )
+
+
+def bet_cancel() -> OrderCancel:
+    return OrderCancel(bet_order_back().id, 1_700_000_120)
+
+
 Builder = Callable[[], Canonical]
 
 EXAMPLES: dict[type[Canonical], list[Builder]] = {
@@ -632,7 +832,7 @@ EXAMPLES: dict[type[Canonical], list[Builder]] = {
     Verdict: [verdict_of_claim, verdict_of_statement],
     Lottery: [lottery_half, lottery_never],
     Agreed: [agreed],
-    Contract: [contract_minimal, contract_full],
+    Contract: [contract_minimal, contract_full, contract_with_ladder],
     Transfer: [transfer_amount, transfer_conditional_coin],
     Claimed: [claimed],
     ContractState: [contract_state, contract_state_closed],
@@ -667,6 +867,23 @@ EXAMPLES: dict[type[Canonical], list[Builder]] = {
     Opening: [spot_opening],
     SpotCheckCertificate: [spot_certificate_pass, spot_certificate_wrong_value],
     FraudProof: [spot_fraud_proof],
+    BetTerms: [bet_terms],
+    BetOrder: [bet_order_back, bet_order_lay],
+    OrderCancel: [bet_cancel],
+    BeaconSpec: [beacon_spec_ed25519, beacon_spec_external],
+    ExternalRound: [external_round],
+    LotteryAccount: [lottery_account],
+    StepCommitment: [step_commitment],
+    Ticket: [lottery_ticket],
+    TicketBatch: [ticket_batch],
+    WinningTicket: [winning_ticket],
+    UnlockRequest: [lottery_unlock],
+    Level: [ladder_level],
+    Ladder: [ladder_one_level, ladder_two_levels],
+    Dispute: [dispute],
+    PostedBond: [posted_bond],
+    DisputeState: [dispute_state_opened, dispute_state_decided],
+    CourtCase: [court_case],
 }
 """Unsigned examples, per kind. The vector's name is the builder's name."""
 
@@ -675,6 +892,9 @@ SIGNED: list[tuple[str, Builder, Domain, tuple[Identity, ...]]] = [
     ("signed_contract_two_parties", contract_full, TEST_DOMAIN, (ALICE, BOB)),
     ("signed_ruling_other_domain", ruling_final, OTHER_DOMAIN, (ARBITER,)),
     ("signed_settlement_three", settlement, TEST_DOMAIN, (ALICE, BOB, CAROL)),
+    ("signed_bet_order", bet_order_back, TEST_DOMAIN, (BOB,)),
+    ("signed_ticket_batch_sender_and_recipient", ticket_batch, TEST_DOMAIN, (ALICE, BOB)),
+    ("signed_contract_with_ladder", contract_with_ladder, TEST_DOMAIN, (ALICE, BOB)),
 ]
 """Signed envelopes: name, body builder, domain, signers. Their kind is ``signed``."""
 

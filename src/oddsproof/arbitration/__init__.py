@@ -1,5 +1,132 @@
-"""Arbitration: disputes, the arbiter ladder, settlements, collapse, and the ``oddsproof`` CLI."""
+"""Arbitration: disputes, the arbiter ladder, settlements, collapse, the court, and the
+``oddsproof`` CLI (``docs/arbitration.md``)."""
 
+from ._appeals import Appeals as Appeals
+from ._appeals import BondKind as BondKind
+from ._appeals import Dispute as Dispute
+from ._appeals import DisputeState as DisputeState
+from ._appeals import LadderEvent as LadderEvent
+from ._appeals import Phase as Phase
+from ._appeals import PostedBond as PostedBond
+from ._appeals import Side as Side
+from ._appeals import Transition as Transition
+from ._appeals import advance_dispute as advance_dispute
+from ._appeals import certify_dispute as certify_dispute
+from ._appeals import dispute_deadline as dispute_deadline
+from ._appeals import due_amount as due_amount
+from ._appeals import file_evidence as file_evidence
+from ._appeals import fund_dispute as fund_dispute
+from ._appeals import on_turn as on_turn
+from ._appeals import open_dispute as open_dispute
+from ._appeals import rule_dispute as rule_dispute
+from ._appeals import settle_dispute as settle_dispute
+from ._appeals import with_ladder as with_ladder
+from ._arbiters import Arbiter as Arbiter
+from ._arbiters import CallbackArbiter as CallbackArbiter
+from ._arbiters import CaseFile as CaseFile
+from ._arbiters import Panel as Panel
+from ._arbiters import ReexecutionJudge as ReexecutionJudge
+from ._arbiters import growing_panels as growing_panels
 from ._cli import main as main
+from ._collapse import RECOURSE_POOL as RECOURSE_POOL
+from ._collapse import CollapseReport as CollapseReport
+from ._collapse import FanoutPolicy as FanoutPolicy
+from ._collapse import Loss as Loss
+from ._collapse import Ownership as Ownership
+from ._collapse import RecoursePolicy as RecoursePolicy
+from ._collapse import Resolution as Resolution
+from ._collapse import collapse as collapse
+from ._collapse import ownership as ownership
+from ._collapse import pass_on as pass_on
+from ._collapse import sweep as sweep
+from ._court import BisectionVerification as BisectionVerification
+from ._court import Court as Court
+from ._court import CourtCase as CourtCase
+from ._court import CourtPolicy as CourtPolicy
+from ._court import Litigant as Litigant
+from ._court import Script as Script
+from ._court import Stage as Stage
+from ._court import Verification as Verification
+from ._court import verdict_deadline as verdict_deadline
+from ._errors import ArbiterFailed as ArbiterFailed
+from ._errors import ArbitrationError as ArbitrationError
+from ._errors import CollapseError as CollapseError
+from ._errors import CourtError as CourtError
+from ._errors import FanoutExceeded as FanoutExceeded
+from ._errors import LadderError as LadderError
+from ._errors import OutOfTurn as OutOfTurn
+from ._errors import RulingRefused as RulingRefused
+from ._errors import ScenarioError as ScenarioError
+from ._errors import SettlementRefused as SettlementRefused
+from ._errors import StaleSettlement as StaleSettlement
+from ._errors import UnknownCase as UnknownCase
+from ._settle import SettlementReport as SettlementReport
+from ._settle import disputes_of as disputes_of
+from ._settle import last_settlement as last_settlement
+from ._settle import settle as settle
 
-__all__ = ["main"]
+__all__ = [
+    "RECOURSE_POOL",
+    "Appeals",
+    "Arbiter",
+    "ArbiterFailed",
+    "ArbitrationError",
+    "BisectionVerification",
+    "BondKind",
+    "CallbackArbiter",
+    "CaseFile",
+    "CollapseError",
+    "CollapseReport",
+    "Court",
+    "CourtCase",
+    "CourtError",
+    "CourtPolicy",
+    "Dispute",
+    "DisputeState",
+    "FanoutExceeded",
+    "FanoutPolicy",
+    "LadderError",
+    "LadderEvent",
+    "Litigant",
+    "Loss",
+    "OutOfTurn",
+    "Ownership",
+    "Panel",
+    "Phase",
+    "PostedBond",
+    "RecoursePolicy",
+    "ReexecutionJudge",
+    "Resolution",
+    "RulingRefused",
+    "ScenarioError",
+    "Script",
+    "SettlementRefused",
+    "SettlementReport",
+    "Side",
+    "Stage",
+    "StaleSettlement",
+    "Transition",
+    "UnknownCase",
+    "Verification",
+    "advance_dispute",
+    "certify_dispute",
+    "collapse",
+    "dispute_deadline",
+    "disputes_of",
+    "due_amount",
+    "file_evidence",
+    "fund_dispute",
+    "growing_panels",
+    "last_settlement",
+    "main",
+    "on_turn",
+    "open_dispute",
+    "ownership",
+    "pass_on",
+    "rule_dispute",
+    "settle",
+    "settle_dispute",
+    "sweep",
+    "verdict_deadline",
+    "with_ladder",
+]

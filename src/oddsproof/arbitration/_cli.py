@@ -57,9 +57,15 @@ Handler = Callable[[argparse.Namespace, Output], int]
 
 def _commands() -> list[Callable[[Any], None]]:
     # Command modules import this one for Output and the exit codes, so they load late.
-    from . import _cli_contracts, _cli_core, _cli_games, _demo  # noqa: PLC0415
+    from . import _cli_contracts, _cli_core, _cli_dispute, _cli_games, _demo  # noqa: PLC0415
 
-    return [_cli_core.register, _demo.register, _cli_contracts.register, _cli_games.register]
+    return [
+        _cli_core.register,
+        _demo.register,
+        _cli_contracts.register,
+        _cli_games.register,
+        _cli_dispute.register,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -68,6 +68,10 @@ from ._hashing import tagged_hash as tagged_hash
 from ._identity import Identity as Identity
 from ._identity import Party as Party
 from ._identity import PublicKey as PublicKey
+from ._ladder import MAX_LEVELS as MAX_LEVELS
+from ._ladder import Ladder as Ladder
+from ._ladder import Level as Level
+from ._ladder import LevelTimes as LevelTimes
 from ._ledger import BondForfeit as BondForfeit
 from ._ledger import BondPost as BondPost
 from ._ledger import BondRecord as BondRecord
@@ -145,6 +149,7 @@ __all__ = [
     "EMPTY_TREE_ROOT",
     "FOREVER",
     "INT_LIMIT",
+    "MAX_LEVELS",
     "PROTOCOL_VERSION",
     "Agreed",
     "Allocation",
@@ -195,10 +200,13 @@ __all__ = [
     "InsufficientFunds",
     "JournalRecord",
     "KeyFileError",
+    "Ladder",
     "Ledger",
     "LedgerArgumentError",
     "LedgerError",
     "LedgerState",
+    "Level",
+    "LevelTimes",
     "Lottery",
     "MemoryLedger",
     "Mint",

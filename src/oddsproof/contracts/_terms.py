@@ -34,6 +34,7 @@ from ._encoding import Canonical, canonical
 from ._errors import EncodingError
 from ._hashing import DIGEST_SIZE, Digest
 from ._identity import Party, PublicKey
+from ._ladder import Ladder
 
 __all__ = ["COIN_ID_LIMIT"]  # defined in _claims; other modules import it from here too
 
@@ -256,6 +257,8 @@ class Contract(Canonical):
     :class:`Verdict` conditions. ``beacon`` is the key whose rounds meet :class:`Lottery`
     conditions. ``delta`` is the least gap Δ between a nested deadline and its parent's.
     ``created`` is the time of the offer; ``nonce`` makes identical offers distinct.
+    ``ladder``, when set, is the arbitration ladder disputes climb (its arbiters are then
+    exactly ``arbiters``, in order): levels, fees, bonds and time windows named in advance.
     """
 
     parties: tuple[Party, ...] = attrs.field(validator=_distinct_parties(MAX_PARTIES, minimum=1))
@@ -269,6 +272,16 @@ class Contract(Canonical):
     delta: int = attrs.field(default=0, validator=_non_negative)
     created: int = attrs.field(default=0, validator=_non_negative)
     nonce: bytes = attrs.field(factory=fresh_nonce, validator=_nonce)
+    ladder: Ladder | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Ladder))
+    )
+
+    @ladder.validator
+    def _ladder_arbiters(self, _attr: object, value: Ladder | None) -> None:
+        if value is None or not isinstance(self.arbiters, tuple):
+            return
+        if value.arbiters != self.arbiters:
+            raise EncodingError("a contract's arbiters must be its ladder's arbiters, in order")
 
     def party(self, key: PublicKey) -> Party | None:
         """The party of this contract holding ``key``, if any."""

@@ -34,7 +34,7 @@ always open its steps.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
@@ -259,7 +259,9 @@ def withdraw(ledger: Ledger, account: LotteryAccount, *, now: int) -> tuple[Rece
         )
     stamp = request.requested.to_bytes(8, "big")
     entries: list[Any] = [Refund(account.id, b"lottery/withdraw/" + stamp)]
-    entries += [BondRelease(b.id, b"lottery/withdraw/" + stamp) for b in penalty_bonds(ledger, account)]
+    entries += [
+        BondRelease(b.id, b"lottery/withdraw/" + stamp) for b in penalty_bonds(ledger, account)
+    ]
     try:
         return ledger.apply_all(entries)
     except LedgerError as exc:
@@ -315,7 +317,7 @@ def verify_step(
         for i in range(step.index, step.stop):
             state = computation.step(state, i)
         return computation.state_hash(state) == step.output
-    except Exception:  # the step is user code: a state it cannot follow is a failed step
+    except Exception:  # noqa: BLE001 - user code: a state the step cannot follow is a failed step
         return False
 
 
@@ -377,6 +379,7 @@ def _ruling_verdict(
 def _winning(
     ledger: Ledger,
     winner: WinningTicket,
+    *,
     account: LotteryAccount,
     beacon: Beacon,
     domain: Domain,
@@ -405,14 +408,17 @@ def _nonce_head(winner: WinningTicket) -> str:
     return f"{NONCE_HEAD}{t.account.hex()}/{t.recipient.hex()}/{t.nonce}"
 
 
-def _slash(ledger: Ledger, winner: WinningTicket, share: tuple[int, int]) -> tuple[list[Any], int, int]:
+def _slash(
+    ledger: Ledger, winner: WinningTicket, share: tuple[int, int]
+) -> tuple[list[Any], int, int]:
     ticket = winner.ticket
     bonds = ledger.bonds(owner=ticket.recipient, subject=ticket.step.job, state=BondState.OPEN)
     if not bonds:
         return [], 0, 0
     bond = bonds[0]
-    reimburse = bond.amount * share[0] // share[1]
-    reimburse = min(reimburse, bond.amount - 1)
+    reimburse = min(bond.amount * share[0] // share[1], bond.amount - 1)
+    if ticket.sender == ticket.recipient:
+        reimburse = 0  # a bond is never reimbursed to its own owner
     entry = BondForfeit(
         bond.id,
         bond.amount - reimburse,
@@ -423,59 +429,76 @@ def _slash(ledger: Ledger, winner: WinningTicket, share: tuple[int, int]) -> tup
     return [entry], bond.amount, bond.amount - reimburse
 
 
-def _void(
-    ledger: Ledger, winner: WinningTicket, share: tuple[int, int], why: bytes
+def _settle(
+    ledger: Ledger, winner: WinningTicket, build: Callable[[], tuple[list[Any], Redemption]]
 ) -> Redemption:
-    entries, slashed, burned = _slash(ledger, winner, share)
-    resolve = ResolveCondition(winner.ticket.id, False, b"lottery/void/" + why)
-    with ledger.transaction():
-        receipts = ledger.apply_all([resolve, *entries])
-        ledger.put(winner)
-        ledger.set_head(_nonce_head(winner), winner.ticket.id)
-    return Redemption(
-        winner.ticket.id, RedemptionOutcome.VOIDED, 0, 0, burned, slashed, receipts
-    )
+    """Run ``build`` (which reads the ledger and returns the entries and the result) and apply
+    its entries in one transaction, re-checking that the ticket is still unsettled inside it,
+    so that two concurrent redemptions of one ticket cannot both apply."""
+    try:
+        with ledger.transaction():
+            if ledger.resolution(winner.ticket.id) is not None:
+                raise TicketRejected(TicketRejection.ALREADY_REDEEMED, "the ledger has settled it")
+            entries, result = build()
+            receipts = ledger.apply_all(entries)
+            ledger.put(winner)
+            ledger.set_head(_nonce_head(winner), winner.ticket.id)
+    except LedgerError as exc:
+        raise _refused(exc) from exc
+    return attrs.evolve(result, receipts=receipts)
+
+
+def _void(ledger: Ledger, winner: WinningTicket, share: tuple[int, int], why: bytes) -> Redemption:
+    def build() -> tuple[list[Any], Redemption]:
+        entries, slashed, burned = _slash(ledger, winner, share)
+        resolve = ResolveCondition(winner.ticket.id, False, b"lottery/void/" + why)
+        outcome = RedemptionOutcome.VOIDED
+        return [resolve, *entries], Redemption(winner.ticket.id, outcome, 0, 0, burned, slashed, ())
+
+    return _settle(ledger, winner, build)
 
 
 def _pay(ledger: Ledger, winner: WinningTicket, account: LotteryAccount) -> Redemption:
     ticket, recipient = winner.ticket, winner.batch.body.recipient
-    deposit = ledger.escrow(account.id, account.sender.key)
-    bonds = penalty_bonds(ledger, account)
-    if deposit == 0 and not bonds:
-        raise TicketRejected(
-            TicketRejection.FACE_VALUE_UNCOVERED, "the sender's deposit and penalty are gone"
-        )
-    paid = min(ticket.face_value, deposit)
-    shortfall = ticket.face_value - paid
-    entries: list[Any] = [ResolveCondition(ticket.id, True, b"lottery/redeem")]
-    if paid:
-        transfer = Transfer(account.sender, recipient, paid)
-        entries.append(Payout(account.id, transfer, b"lottery/pay/" + ticket.id.raw))
-    from_penalty = burned = 0
-    if shortfall:
-        # Overdraft: the whole penalty escrow is forfeited; at most half of each bond makes the
-        # recipient whole, the rest burns, so an overdraft never pays a colluding recipient
-        # everything the sender locked.
-        for n, bond in enumerate(bonds):
-            reimburse = min(shortfall - from_penalty, bond.amount // 2)
-            entries.append(
-                BondForfeit(
-                    bond.id,
-                    bond.amount - reimburse,
-                    reimburse,
-                    recipient.key if reimburse else None,
-                    b"lottery/overdraft/" + n.to_bytes(2, "big") + ticket.id.raw,
-                )
+
+    def build() -> tuple[list[Any], Redemption]:
+        deposit = ledger.escrow(account.id, account.sender.key)
+        bonds = penalty_bonds(ledger, account)
+        if deposit == 0 and not bonds:
+            raise TicketRejected(
+                TicketRejection.FACE_VALUE_UNCOVERED, "the sender's deposit and penalty are gone"
             )
-            from_penalty += reimburse
-            burned += bond.amount - reimburse
-    with ledger.transaction():
-        receipts = ledger.apply_all(entries)
-        ledger.put(winner)
-        ledger.set_head(_nonce_head(winner), ticket.id)
-    return Redemption(
-        ticket.id, RedemptionOutcome.PAID, paid + from_penalty, from_penalty, burned, 0, receipts
-    )
+        paid = min(ticket.face_value, deposit)
+        shortfall = ticket.face_value - paid
+        entries: list[Any] = [ResolveCondition(ticket.id, True, b"lottery/redeem")]
+        if paid:
+            transfer = Transfer(account.sender, recipient, paid)
+            entries.append(Payout(account.id, transfer, b"lottery/pay/" + ticket.id.raw))
+        from_penalty = burned = 0
+        if shortfall:
+            # Overdraft: the whole penalty escrow is forfeited; at most half of each bond makes
+            # the recipient whole, the rest burns, so an overdraft never pays a colluding
+            # recipient everything the sender locked.
+            for n, bond in enumerate(bonds):
+                reimburse = min(shortfall - from_penalty, bond.amount // 2)
+                if recipient.key == account.sender.key:
+                    reimburse = 0  # a bond is never reimbursed to its own owner
+                entries.append(
+                    BondForfeit(
+                        bond.id,
+                        bond.amount - reimburse,
+                        reimburse,
+                        recipient.key if reimburse else None,
+                        b"lottery/overdraft/" + n.to_bytes(2, "big") + ticket.id.raw,
+                    )
+                )
+                from_penalty += reimburse
+                burned += bond.amount - reimburse
+        total = paid + from_penalty
+        result = Redemption(ticket.id, RedemptionOutcome.PAID, total, from_penalty, burned, 0, ())
+        return entries, result
+
+    return _settle(ledger, winner, build)
 
 
 def _share(value: object) -> tuple[int, int]:
@@ -515,7 +538,7 @@ def redeem(
     penalty escrow, see the module doc); a false one voids the ticket and forfeits the worker's
     bond, ``slash_share`` of it to the sender and the rest burned. One transaction either way.
     """
-    _winning(ledger, winner, account, beacon, domain, now)
+    _winning(ledger, winner, account=account, beacon=beacon, domain=domain, now=now)
     share = _share(slash_share)
     ticket = winner.ticket
     if now >= ticket.expiry:
@@ -546,20 +569,10 @@ def void_unopened(
     Anyone holding the winner (the sender has the batch) may call it at or after the expiry:
     the worker had until then to open the span, which an honest worker always can.
     """
-    _winning(ledger, winner, account, beacon, domain, now)
+    _winning(ledger, winner, account=account, beacon=beacon, domain=domain, now=now)
     share = _share(slash_share)
     if now < winner.ticket.expiry:
         raise LotteryLedgerError(
             f"the worker may open the step until {winner.ticket.expiry}; it is {now}"
         )
     return _void(ledger, winner, share, b"unopened")
-
-
-def paid_to(ledger: Ledger, receipts: Iterable[Receipt]) -> int:
-    """Total of the payouts among ``receipts`` (for reports)."""
-    total = 0
-    for receipt in receipts:
-        record = ledger.entry(receipt.entry)
-        if record is not None and isinstance(record.entry, Payout):
-            total += record.entry.transfer.amount
-    return total

@@ -54,7 +54,7 @@ from oddsproof.contracts import (
     tagged_hash,
 )
 
-from ._beacon import Beacon, BeaconError, BeaconSpec, RoundValue
+from ._beacon import Beacon, BeaconError, BeaconSpec, RoundNotPublished, RoundValue
 from ._errors import GamesError, ParameterError
 from ._merkle import InclusionProof, MerkleTree, ProofError, leaf_hashes, verify_inclusion
 from ._noise import SeedSchedule
@@ -514,9 +514,7 @@ class TicketIssuer:
             expected_first = False
             index, previous = step.stop, step.output
 
-    def issue(
-        self, recipient: Party, steps: Sequence[StepCommitment], *, now: int
-    ) -> TicketBundle:
+    def issue(self, recipient: Party, steps: Sequence[StepCommitment], *, now: int) -> TicketBundle:
         """One ticket per step commitment, in one batch signed by the sender at ``now``.
 
         Raises :class:`TicketRejected` (``UNKNOWN_STEP``, ``BROKEN_CHAIN``, ``WRONG_SEED``) if
@@ -693,12 +691,16 @@ class TicketReceiver:
         return tuple(out)
 
 
-def round_randomness(beacon: Beacon, account: LotteryAccount, ticket: Ticket, *, now: int) -> Digest:
+def round_randomness(
+    beacon: Beacon, account: LotteryAccount, ticket: Ticket, *, now: int
+) -> Digest:
     """The checked randomness of the ticket's round from the account's beacon, at ``now``."""
     if not isinstance(beacon, Beacon) or beacon.id != account.beacon.id:
         raise _reject(TicketRejection.WRONG_BEACON, "not the account's beacon")
     try:
         value: RoundValue = beacon.value(ticket.round, now=now)
         return beacon.randomness(value)
+    except RoundNotPublished as exc:
+        raise _reject(TicketRejection.NOT_A_WINNER, f"not drawn yet: {exc}") from exc
     except BeaconError as exc:
         raise _reject(TicketRejection.WRONG_BEACON, str(exc)) from exc

@@ -222,7 +222,11 @@ class TrainingWorker:
             digest = chain.state_hash(state)
             out.append(
                 StepCommitment(
-                    chain.job, start, stop - start, self.state_digest, chain.seeds.seed(start),
+                    chain.job,
+                    start,
+                    stop - start,
+                    self.state_digest,
+                    chain.seeds.seed(start),
                     digest,
                 )
             )

@@ -8,6 +8,7 @@ meaningfully bind to.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import os
@@ -31,10 +32,17 @@ KEY_FILE_FORMAT: Final = "oddsproof-secret-key/v1"
 MAX_NAME_LENGTH: Final = 64
 
 
+@functools.lru_cache(maxsize=65_536)
+def _valid_point(raw: bytes) -> bool:
+    """libsodium's check (canonical, not small-order, in the prime-order subgroup) costs a
+    scalar multiplication; keys recur in every decoded object, so the answer is cached."""
+    return bool(nacl.bindings.crypto_core_ed25519_is_valid_point(raw))
+
+
 def _check_public_key(raw: object) -> bytes:
     if not isinstance(raw, bytes) or len(raw) != PUBLIC_KEY_SIZE:
         raise SignatureError(f"a public key is {PUBLIC_KEY_SIZE} bytes, got {raw!r:.80}")
-    if not nacl.bindings.crypto_core_ed25519_is_valid_point(raw):
+    if not _valid_point(raw):
         raise SignatureError(
             "public key refused: all-zero, small-order or not a canonical Ed25519 point"
         )

@@ -1377,6 +1377,7 @@ Ledger._HANDLERS = {
 # In memory
 
 _MISSING: Final = object()
+_APPENDED: Final = object()  # undo marker: pop the last item appended to a list
 
 
 class MemoryLedger(Ledger):
@@ -1387,15 +1388,15 @@ class MemoryLedger(Ledger):
         super().__init__()
         self._journal: dict[int, tuple[Entry, Digest | None]] = {}
         self._seq_of: dict[Digest, int] = {}
-        self._derived: dict[Digest, tuple[Digest, ...]] = {}
+        self._derived: dict[Digest, list[Digest]] = {}
         self._balances: dict[PublicKey, int] = {}
         self._escrow: dict[tuple[Digest, PublicKey], int] = {}
         self._coins: dict[str, CoinRecord] = {}
         self._bonds: dict[Digest, BondRecord] = {}
         self._holdings: dict[Digest, HoldingRecord] = {}
         self._by_entry: dict[Digest, Digest] = {}
-        self._by_claim: dict[Digest, tuple[Digest, ...]] = {}
-        self._kids: dict[Digest, tuple[Digest, ...]] = {}
+        self._by_claim: dict[Digest, list[Digest]] = {}
+        self._kids: dict[Digest, list[Digest]] = {}
         self._resolutions: dict[Digest, tuple[bool, Digest]] = {}
         self._corrections: dict[Digest, Digest] = {}
         self._counters: dict[str, int] = {"minted": 0, "burned": 0}
@@ -1407,6 +1408,12 @@ class MemoryLedger(Ledger):
     def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
         self._undo.append((table, key, table.get(key, _MISSING)))
         table[key] = value
+
+    def _append(self, table: dict[Any, list[Any]], key: Any, item: Any) -> None:
+        """Append to the list at ``table[key]`` in O(1), undoably (rebuilding a tuple per
+        append made one resolution that derives n entries cost O(n**2))."""
+        table.setdefault(key, []).append(item)
+        self._undo.append((table, key, _APPENDED))
 
     def _begin(self, depth: int) -> None:
         self._marks.append(len(self._undo))
@@ -1421,7 +1428,12 @@ class MemoryLedger(Ledger):
         undo = self._undo
         while len(undo) > mark:
             table, key, old = undo.pop()
-            if old is _MISSING:
+            if old is _APPENDED:
+                items = table[key]
+                items.pop()
+                if not items:
+                    del table[key]
+            elif old is _MISSING:
                 del table[key]
             else:
                 table[key] = old
@@ -1430,7 +1442,7 @@ class MemoryLedger(Ledger):
         return self._seq_of.get(entry)
 
     def _derived_ids(self, entry: Digest) -> tuple[Digest, ...]:
-        return self._derived.get(entry, ())
+        return tuple(self._derived.get(entry, ()))
 
     def _journal_page(self, start: int, limit: int) -> list[JournalRecord]:
         end = min(len(self._journal), start + limit - 1)
@@ -1444,7 +1456,7 @@ class MemoryLedger(Ledger):
         self._set(self._journal, seq, (entry, cause))
         self._set(self._seq_of, entry.id, seq)
         if cause is not None:
-            self._set(self._derived, cause, (*self._derived.get(cause, ()), entry.id))
+            self._append(self._derived, cause, entry.id)
         return seq
 
     def _balance(self, key: PublicKey) -> int:
@@ -1525,10 +1537,9 @@ class MemoryLedger(Ledger):
             holding = record.holding
             self._set(self._by_entry, holding.entry, hid)
             for claim in holding.conditions:
-                self._set(self._by_claim, claim, (*self._by_claim.get(claim, ()), hid))
+                self._append(self._by_claim, claim, hid)
             if holding.parent is not None:
-                kids = self._kids.get(holding.parent, ())
-                self._set(self._kids, holding.parent, (*kids, hid))
+                self._append(self._kids, holding.parent, hid)
 
     def _resolution(self, claim: Digest) -> bool | None:
         found = self._resolutions.get(claim)

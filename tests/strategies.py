@@ -1,7 +1,9 @@
 """Hypothesis strategies for every object kind; every feature extends this one module.
 
-Identities come from a small pool of fixed seeds so that examples stay fast and shrink to
-readable names.
+The general-purpose strategies (parties, ids, claims, contracts, tickets, bets, ladders, proofs)
+live in the public ``oddsproof.strategies``; this module names them as the tests use them and
+adds what only the tests need (fixtures, worlds, strategies tied to test helpers). Identities
+come from a small pool of fixed seeds so that examples stay fast and shrink to readable names.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
+import oddsproof.strategies as public
 from oddsproof.contracts import (
     INT_LIMIT,
     Agreed,
@@ -42,171 +45,39 @@ from oddsproof.contracts import (
     Transfer,
     Verdict,
     When,
-    beacon_message,
     lottery,
 )
+from oddsproof.strategies import distinct_parties, settlements, trace_commitments, transfers
+from oddsproof.strategies._values import beacon_round
 
-NAMES = ("alice", "bob", "charlie", "dave", "erin", "frank")
-IDENTITIES = tuple(Identity.from_seed(n, bytes([i + 1]) * 32) for i, n in enumerate(NAMES))
-BEACON = Identity.from_seed("beacon", b"\xbe" * 32)
+IDENTITIES = public.IDENTITIES
+BEACON = public.BEACON_IDENTITY
 
-identities = st.sampled_from(IDENTITIES)
-parties = identities.map(lambda i: i.party)
-digests = st.binary(min_size=32, max_size=32).map(Digest)
-amounts = st.integers(min_value=0, max_value=INT_LIMIT - 1)
-positive_amounts = st.integers(min_value=1, max_value=INT_LIMIT - 1)
+identities = public.identities()
+parties = public.parties()
+digests = public.digests()
+amounts = public.amounts()
+positive_amounts = public.amounts(min_value=1)
 small_amounts = st.integers(min_value=1, max_value=10_000)
-times = st.integers(min_value=0, max_value=2**40)
-domains = st.builds(
-    Domain,
-    network=st.text(
-        alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=64
-    ),
-    protocol=st.integers(min_value=1, max_value=INT_LIMIT - 1),
-)
-coin_ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=16)
-
-
-def distinct_parties(
-    *, min_size: int = 1, max_size: int = 4
-) -> st.SearchStrategy[tuple[Party, ...]]:
-    """Tuples of parties with distinct keys."""
-    return st.lists(
-        identities, min_size=min_size, max_size=max_size, unique_by=lambda i: i.name
-    ).map(lambda ids: tuple(i.party for i in ids))
-
-
-computations = st.builds(
-    Computation,
-    name=st.sampled_from(["ray", "matmul-chain", "hash-chain"]),
-    version=st.sampled_from(["1", "2.0"]),
-    code=digests,
-    shape=st.sampled_from(Shape),
-    size=st.integers(min_value=1, max_value=2**40),
-    precision=st.integers(min_value=0, max_value=64),
-)
-statements = st.builds(
-    Statement,
-    computation=digests,
-    input=digests,
-    output=digests,
-    precision=st.integers(0, 64),
-)
-
-
-@st.composite
-def trace_commitments(draw: st.DrawFn) -> TraceCommitment:
-    interval = draw(st.integers(min_value=1, max_value=1024))
-    steps = interval * draw(st.integers(min_value=1, max_value=1 << 20))
-    return TraceCommitment(draw(digests), steps, interval)
-
-
-claims = st.builds(
-    Claim,
-    offer=digests,
-    claimant=parties,
-    computation=digests,
-    input=digests,
-    output=digests,
-    precision=st.integers(0, 64),
-    trace=st.none() | trace_commitments(),
-    issued=times,
-)
-rulings = st.builds(
-    Ruling,
-    statement=digests,
-    upheld=st.booleans(),
-    claim=st.none() | digests,
-    contract=st.none() | digests,
-    evidence=digests,
-    level=st.integers(0, 8),
-    final=st.booleans(),
-    issued=times,
-)
+times = public.times()
+domains = public.domains()
+coin_ids = public.coin_ids()
+computations = public.computations()
+statements = public.statements()
+claims = public.claims()
+rulings = public.rulings()
 
 
 def beacon_rounds(beacon: Identity = BEACON) -> st.SearchStrategy[BeaconRound]:
     """Genuine rounds of a signing beacon."""
-    return st.integers(min_value=0, max_value=2**32).map(
-        lambda r: BeaconRound(beacon.key, r, beacon.sign_digest(beacon_message(beacon.key, r)))
-    )
+    return st.integers(min_value=0, max_value=2**32).map(lambda r: beacon_round(r, beacon))
 
 
-@st.composite
-def settlements(draw: st.DrawFn) -> Settlement:
-    people = draw(distinct_parties(min_size=1, max_size=4))
-    allocation = tuple(
-        sorted(
-            (Allocation(p, draw(st.integers(0, 10**6))) for p in people),
-            key=lambda a: a.party.key.raw,
-        )
-    )
-    return Settlement(draw(digests), draw(st.integers(1, 1000)), allocation)
-
-
-conditions: st.SearchStrategy[Condition] = st.one_of(
-    st.builds(Supplies, party=parties, computation=digests, input=digests),
-    st.builds(Verdict, statement=st.none() | digests, upheld=st.booleans()),
-    st.builds(
-        lottery,
-        st.integers(0, 2**32),
-        st.fractions(min_value=0, max_value=1, max_denominator=10**6).map(Fraction),
-    ),
-    distinct_parties(min_size=1, max_size=3).map(Agreed),
-)
-
-
-@st.composite
-def _bets(draw: st.DrawFn) -> Bet:
-    backer, layer = draw(distinct_parties(min_size=2, max_size=2))
-    return Bet(
-        backer, layer, draw(statements), draw(small_amounts), draw(small_amounts), draw(times)
-    )
-
-
-_leaf_terms: st.SearchStrategy[Term] = st.one_of(
-    st.just(Close()),
-    st.builds(Pay, payer=parties, payee=parties, amount=small_amounts),
-    st.builds(Send, coin=coin_ids, owner=parties, to=parties),
-    _bets(),
-)
-
-terms: st.SearchStrategy[Term] = st.recursive(
-    _leaf_terms,
-    lambda inner: st.one_of(
-        st.builds(
-            When,
-            cases=st.lists(
-                st.builds(Case, condition=conditions, then=inner), min_size=1, max_size=3
-            ).map(tuple),
-            deadline=times,
-            otherwise=inner,
-        ),
-        st.builds(Both, left=inner, right=inner),
-        st.builds(Seq, first=inner, then=inner),
-    ),
-    max_leaves=8,
-)
+conditions: st.SearchStrategy[Condition] = public.conditions()
+_bets = public.bets
+terms: st.SearchStrategy[Term] = public.terms()
 """Terms that encode; not necessarily well-formed contracts (see the contracts' analysis)."""
-
-contracts = st.builds(
-    Contract,
-    parties=distinct_parties(min_size=1, max_size=4),
-    terms=terms,
-    arbiters=distinct_parties(min_size=0, max_size=3),
-    beacon=st.none() | st.just(BEACON.key),
-    delta=st.integers(0, 3600),
-    created=times,
-    nonce=st.binary(min_size=16, max_size=16),
-)
-
-
-@st.composite
-def transfers(draw: st.DrawFn) -> Transfer:
-    coin = draw(st.none() | coin_ids)
-    amount = draw(st.integers(0, 10**6) if coin is not None else small_amounts)
-    return Transfer(draw(parties), draw(parties), amount, coin, draw(st.none() | digests))
-
+contracts = public.contracts(well_formed=None)
 
 unsigned_objects: st.SearchStrategy[Canonical] = st.one_of(
     parties,
@@ -548,6 +419,10 @@ from oddsproof.contracts import (  # noqa: E402 - kept with the section using th
     StepWarning,
     tagged_hash,
 )
+from oddsproof.strategies._values import (  # noqa: E402 - kept with the section using them
+    Vocabulary,
+    well_formed_contract,
+)
 
 SEMANTICS_DOMAIN = Domain("oddsproof-test")
 ARBITERS = IDENTITIES[4:6]
@@ -574,103 +449,23 @@ GENERATED_STATEMENTS = tuple(
 )
 
 
-def _semantic_conditions(people: tuple[Party, ...]) -> st.SearchStrategy[Condition]:
-    return st.one_of(
-        st.builds(
-            Supplies,
-            party=st.sampled_from(people),
-            computation=st.sampled_from(COMPUTATION_IDS),
-            input=st.sampled_from(INPUT_IDS),
-        ),
-        st.builds(
-            Verdict,
-            statement=st.none() | st.sampled_from(GENERATED_STATEMENTS).map(lambda s: s.id),
-            upheld=st.booleans(),
-        ),
-        st.builds(
-            lottery,
-            st.sampled_from(ROUNDS),
-            st.sampled_from([Fraction(0), Fraction(1, 3), Fraction(1, 2), Fraction(1)]),
-        ),
-        st.lists(st.sampled_from(people), min_size=1, max_size=2, unique=True).map(
-            lambda ps: Agreed(tuple(ps))
-        ),
-    )
-
-
-@st.composite
-def sound_terms(
-    draw: st.DrawFn,
-    people: tuple[Party, ...],
-    lo: int,
-    hi: int,
-    delta: int,
-    depth: int = 0,
-    coins: list[str] | None = None,
-) -> Term:
-    """Terms that pass the analysis: payers among ``people``, every coin sent at most once on
-    any path, deadlines in ``(lo, hi]`` and nested ones at least ``delta`` inside."""
-    coins = [] if coins is None else coins
-    who = st.sampled_from(people)
-    kinds = ["pay", "send"] if depth == 0 else ["close", "pay", "send"]
-    if hi > lo:
-        kinds += ["bet", "when", "when", "when"] if depth < 3 else ["bet"]
-    if depth < 3:
-        kinds += ["both", "seq"]
-    kind = draw(st.sampled_from(kinds))
-    if kind == "close":
-        return Close()
-    if kind == "pay":
-        return Pay(draw(who), draw(who), draw(st.integers(1, 50)))
-    if kind == "send":
-        coin = f"coin-{len(coins)}"
-        coins.append(coin)
-        return Send(coin, draw(who), draw(who))
-    if kind in ("both", "seq"):
-        a = draw(sound_terms(people, lo, hi, delta, depth + 1, coins))
-        b = draw(sound_terms(people, lo, hi, delta, depth + 1, coins))
-        return Both(a, b) if kind == "both" else Seq(a, b)
-    deadline = draw(st.integers(lo + 1, hi))
-    if kind == "bet":
-        backer, layer = draw(st.permutations(people).map(lambda ps: ps[:2]))
-        return Bet(
-            backer,
-            layer,
-            draw(st.sampled_from(GENERATED_STATEMENTS)),
-            draw(st.integers(1, 100)),
-            draw(st.integers(1, 100)),
-            deadline,
-        )
-    n = draw(st.integers(1, 3))
-    cases = []
-    for _ in range(n):
-        condition = draw(_semantic_conditions(people))
-        then = draw(sound_terms(people, lo, deadline - delta, delta, depth + 1, coins))
-        cases.append(Case(condition, then))
-    otherwise = draw(sound_terms(people, deadline, hi, delta, depth + 1, coins))
-    return When(tuple(cases), deadline, otherwise)
+SEMANTICS_VOCABULARY = Vocabulary(
+    people=tuple(i.party for i in IDENTITIES[:4]),
+    arbiters=tuple(a.party for a in ARBITERS),
+    beacon=BEACON.key,
+    supplies=tuple((c, i) for c in COMPUTATION_IDS for i in INPUT_IDS),
+    statements=GENERATED_STATEMENTS,
+    rounds=ROUNDS,
+)
+"""What generated sound contracts name: alice to dave, erin and frank as arbiters, the test
+beacon, the test computations, inputs and statements, rounds 1 and 2."""
 
 
 @st.composite
 def sound_contracts(draw: st.DrawFn, *, created: int = 1000) -> Contract:
     """Contracts that :func:`analyze` passes: alice to dave as parties, erin and frank as
     arbiters, the test beacon, Δ up to 30 and every deadline within a day."""
-    people = draw(
-        st.lists(st.sampled_from(IDENTITIES[:4]), min_size=2, max_size=4, unique_by=id).map(
-            lambda ids: tuple(i.party for i in ids)
-        )
-    )
-    delta = draw(st.integers(0, 30))
-    terms = draw(sound_terms(people, created, created + 86_400, delta))
-    return Contract(
-        people,
-        terms,
-        arbiters=tuple(a.party for a in ARBITERS),
-        beacon=BEACON.key,
-        delta=delta,
-        created=created,
-        nonce=draw(st.binary(min_size=16, max_size=16)),
-    )
+    return well_formed_contract(draw, SEMANTICS_VOCABULARY, created=created)
 
 
 def _conditions_of(term: Term) -> list[Condition]:
@@ -699,11 +494,6 @@ def make_ruling(statement: Digest, upheld: bool, *, contract: Digest | None = No
     grounds = tagged_hash("test/evidence", b"")
     body = Ruling(statement, upheld, claim, contract, grounds, 1, final, 0)
     return Signed.create(body, SEMANTICS_DOMAIN, by)
-
-
-def beacon_round(number: int, beacon: Identity = BEACON) -> BeaconRound:
-    """The genuine round ``number`` of ``beacon``."""
-    return BeaconRound(beacon.key, number, beacon.sign_digest(beacon_message(beacon.key, number)))
 
 
 def make_claim(contract: Contract, supplies: Supplies, output: Digest = OUTPUT_IDS[0],
@@ -1129,29 +919,10 @@ objects_by_kind.update(
 
 # --- merkle ---
 
-from oddsproof.games import InclusionProof, MerkleTree  # noqa: E402
+from oddsproof.games import InclusionProof  # noqa: E402
 
-
-@st.composite
-def _merkle_trees(draw: st.DrawFn) -> MerkleTree:
-    chunks = draw(st.lists(st.binary(max_size=8), min_size=1, max_size=40))
-    return MerkleTree.from_chunks(chunks)
-
-
-@st.composite
-def inclusion_proofs(draw: st.DrawFn) -> InclusionProof:
-    """A genuine audit path of some leaf of a small tree."""
-    tree = draw(_merkle_trees())
-    return tree.prove(draw(st.integers(0, tree.size - 1)))
-
-
-@st.composite
-def multi_proofs(draw: st.DrawFn) -> MultiProof:
-    """A genuine multi-proof of some leaves of a small tree."""
-    tree = draw(_merkle_trees())
-    indices = draw(st.lists(st.integers(0, tree.size - 1), min_size=1, max_size=tree.size))
-    return tree.prove_many(indices)
-
+inclusion_proofs = public.inclusion_proofs
+multi_proofs = public.multi_proofs
 
 objects_by_kind.update({InclusionProof: inclusion_proofs(), MultiProof: multi_proofs()})
 
@@ -1159,7 +930,6 @@ objects_by_kind.update({InclusionProof: inclusion_proofs(), MultiProof: multi_pr
 # --- lottery ---
 
 from oddsproof.games import (  # noqa: E402 - kept with the section using them
-    BeaconScheme,
     BeaconSpec,
     ExternalRound,
     LocalBeacon,
@@ -1175,7 +945,6 @@ from oddsproof.games import (  # noqa: E402 - kept with the section using them
     UnlockRequest,
     WinningTicket,
     batch_tree,
-    win_threshold,
 )
 
 LOTTERY_DOMAIN = Domain("oddsproof-lottery-test")
@@ -1248,64 +1017,14 @@ def one_bundle(count: int = 4, *, now: int = 1_005) -> tuple[TicketBundle, Train
     return issuer.issue(WORKER.party, worker.commit(count), now=now), worker
 
 
-beacon_specs = st.one_of(
-    st.builds(
-        BeaconSpec,
-        st.just(BeaconScheme.ED25519),
-        identities.map(lambda i: i.key),
-        st.none(),
-        times,
-        st.integers(1, 2**32 - 1),
-    ),
-    st.builds(
-        BeaconSpec,
-        st.just(BeaconScheme.EXTERNAL),
-        st.none(),
-        st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=40),
-        times,
-        st.integers(1, 2**32 - 1),
-    ),
-)
+beacon_specs = public.beacon_specs()
 external_rounds = st.builds(
     ExternalRound, digests, st.integers(0, INT_LIMIT - 1), st.binary(min_size=32, max_size=32)
 )
-win_probabilities = st.fractions(
-    min_value=Fraction(1, 10**9), max_value=1, max_denominator=10**9
-).filter(lambda p: p > 0)
-lottery_accounts = st.builds(
-    LotteryAccount,
-    sender=parties,
-    beacon=beacon_specs,
-    margin=st.integers(1, 1000),
-    unlock_period=times,
-    judges=distinct_parties(min_size=0, max_size=3).map(
-        lambda ps: tuple(sorted(ps, key=lambda p: p.key.raw))
-    ),
-    created=times,
-    nonce=st.binary(min_size=16, max_size=16),
-)
-step_commitments = st.builds(
-    StepCommitment,
-    job=digests,
-    index=st.integers(0, 2**40),
-    span=st.integers(1, 1000),
-    input=digests,
-    seed=digests,
-    output=digests,
-)
-tickets = st.builds(
-    Ticket,
-    account=digests,
-    sender=identities.map(lambda i: i.key),
-    recipient=identities.map(lambda i: i.key),
-    face_value=positive_amounts,
-    threshold=win_probabilities.map(win_threshold),
-    round=times,
-    seen_round=times,
-    nonce=st.integers(0, INT_LIMIT - 1),
-    expiry=times,
-    step=step_commitments,
-)
+win_probabilities = public.win_probabilities()
+lottery_accounts = public.lottery_accounts()
+step_commitments = public.step_commitments()
+tickets = public.tickets()
 ticket_batches = st.builds(
     TicketBatch, account=digests, recipient=parties, root=digests, size=st.integers(1, 1 << 16)
 )
@@ -1343,43 +1062,14 @@ objects_by_kind.update(
 
 from oddsproof.games import (  # noqa: E402 - kept with the section using them
     BetOrder,
-    BetSide,
     BetTerms,
     OrderCancel,
 )
 
-bet_odds = st.tuples(st.integers(1, 1000), st.integers(1, 1000)).map(
-    lambda o: (Fraction(*o).numerator, Fraction(*o).denominator)
-)
+bet_odds = public.odds()
 """Odds (b, l) in lowest terms, as orders carry them."""
-
-
-@st.composite
-def bet_terms(draw: st.DrawFn) -> BetTerms:
-    """Terms of a market: a statement, one to three arbiters, trading and settling times."""
-    trading = draw(st.integers(0, 2**40))
-    window = draw(st.integers(1, 3600))
-    settle = trading + window + draw(st.integers(1, 2**20))
-    return BetTerms(draw(statements), draw(distinct_parties(max_size=3)), trading, window, settle)
-
-
-@st.composite
-def bet_orders(draw: st.DrawFn) -> BetOrder:
-    """Well-formed orders (any market, any times), stake at least one lot."""
-    side = draw(st.sampled_from(BetSide))
-    odds = draw(bet_odds)
-    lot = odds[0] if side is BetSide.BACK else odds[1]
-    created = draw(times)
-    return BetOrder(
-        draw(digests),
-        draw(parties),
-        side,
-        odds,
-        lot * draw(st.integers(1, 10**6)),
-        created,
-        created + draw(st.integers(1, 2**20)),
-        draw(st.binary(min_size=16, max_size=16)),
-    )
+bet_terms = public.bet_terms
+bet_orders = public.bet_orders
 
 
 objects_by_kind.update(
@@ -1407,47 +1097,11 @@ from oddsproof.arbitration import (  # noqa: E402 - kept with the section using 
 from oddsproof.contracts import Ladder, Level  # noqa: E402
 
 ARBITRATION_DOMAIN = Domain("oddsproof-arbitration-test")
-LADDER_IDENTITIES = tuple(
-    Identity.from_seed(f"arbiter-{i}", bytes([0x60 + i]) * 32) for i in range(4)
-)
+LADDER_IDENTITIES = public.ARBITER_IDENTITIES
 """Arbiters of the generated ladders, level 0 first (distinct from the parties)."""
 CLAIMANT, CHALLENGER = IDENTITIES[1], IDENTITIES[0]
 """In generated disputes bob claims and alice challenges."""
-BURNS = ((1, 2), (1, 10), (1, 1), (2, 3), (1, 3))
-GROWTHS = ((1, 1), (2, 1), (3, 2), (5, 2))
-PREMIUMS = ((2, 1), (3, 2), (101, 100))
-
-
-def _burned(amount: int, burn: tuple[int, int]) -> int:
-    return min(amount, max(1, -(-amount * burn[0] // burn[1])))
-
-
-@st.composite
-def ladders(
-    draw: st.DrawFn,
-    *,
-    arbiters: tuple[Identity, ...] = LADDER_IDENTITIES,
-    min_levels: int = 1,
-    max_levels: int = 4,
-    max_bond: int = 1000,
-) -> Ladder:
-    """Valid ladders: distinct arbiters, windows above 3Δ, bonds that cover their fee."""
-    count = draw(st.integers(min_levels, min(max_levels, len(arbiters))))
-    delta = draw(st.integers(1, 120))
-    burn = draw(st.sampled_from(BURNS))
-    levels = []
-    for i in range(count):
-        bond = draw(st.integers(1, max_bond))
-        fee = draw(st.integers(0, bond - _burned(bond, burn)))
-        window = draw(st.integers(3 * delta + 1, 3 * delta + 5_000))
-        levels.append(Level(arbiters[i].party, fee, bond, window))
-    return Ladder(
-        tuple(levels),
-        growth=draw(st.sampled_from(GROWTHS)),
-        premium=draw(st.sampled_from(PREMIUMS)),
-        burn=burn,
-        delta=delta,
-    )
+ladders = public.ladders
 
 
 def dispute_claim(

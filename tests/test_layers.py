@@ -1,6 +1,7 @@
 """Imports point down only: contracts imports neither games nor arbitration; games never imports
-arbitration. Checked statically (every import statement, relative ones resolved) and at run time
-(importing a layer loads nothing above it)."""
+arbitration; and ``oddsproof.strategies`` (the Hypothesis toolkit) sits above all three: it may
+import every layer, and no layer imports it. Checked statically (every import statement,
+relative ones resolved) and at run time (importing a layer loads nothing above it)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ import oddsproof
 
 SRC = Path(oddsproof.__file__).parent
 FORBIDDEN = {
-    "contracts": ("oddsproof.games", "oddsproof.arbitration"),
-    "games": ("oddsproof.arbitration",),
+    "contracts": ("oddsproof.games", "oddsproof.arbitration", "oddsproof.strategies"),
+    "games": ("oddsproof.arbitration", "oddsproof.strategies"),
+    "arbitration": ("oddsproof.strategies",),
+    "strategies": (),
 }
 
 
@@ -111,8 +114,26 @@ def test_relative_imports_resolve_from_packages_and_modules() -> None:
     assert imported_modules("from .. import x", "oddsproof.games._m") >= {"oddsproof.x"}
 
 
+def test_the_checker_catches_a_layer_importing_the_strategies() -> None:
+    """Negative control for the top of the stack: a layer may not import the toolkit."""
+    names = imported_modules("from ..strategies import contracts", "oddsproof.arbitration._cli")
+    assert "oddsproof.strategies" in names
+    assert any(n.startswith(FORBIDDEN["arbitration"]) for n in names)
+
+
+def test_the_strategies_may_import_every_layer() -> None:
+    source = (SRC / "strategies" / "_values.py").read_text(encoding="utf-8")
+    names = imported_modules(source, "oddsproof.strategies._values")
+    assert {"oddsproof.contracts", "oddsproof.games", "oddsproof.arbitration"} <= names
+
+
 @pytest.mark.parametrize(
-    ("layer", "above"), [("contracts", ("games", "arbitration")), ("games", ("arbitration",))]
+    ("layer", "above"),
+    [
+        ("contracts", ("games", "arbitration", "strategies")),
+        ("games", ("arbitration", "strategies")),
+        ("arbitration", ("strategies",)),
+    ],
 )
 def test_importing_a_layer_loads_nothing_above_it(layer: str, above: tuple[str, ...]) -> None:
     code = (

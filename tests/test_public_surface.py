@@ -1,4 +1,5 @@
-"""The public surface of the three packages, pinned (after trio's ``test_exports``).
+"""The public surface of the three packages and the strategies toolkit, pinned (after trio's
+``test_exports``).
 
 Each package exports its names once, in order, documented, from private ``_modules``; and the
 set of names is pinned in ``tests/data/public_surface.json``, so a change to the surface is a
@@ -20,7 +21,12 @@ from typing import Any
 
 import pytest
 
-PACKAGES = ["oddsproof.contracts", "oddsproof.games", "oddsproof.arbitration"]
+PACKAGES = [
+    "oddsproof.contracts",
+    "oddsproof.games",
+    "oddsproof.arbitration",
+    "oddsproof.strategies",
+]
 SNAPSHOT = Path(__file__).parent / "data" / "public_surface.json"
 REGENERATE = "UPDATE_SURFACE=1 .venv/bin/pytest tests/test_public_surface.py"
 

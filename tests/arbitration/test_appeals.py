@@ -177,7 +177,9 @@ class LadderMachine(RuleBasedStateMachine):
             self.lapse(limit)
             return
         at = self.when(data, limit)
-        final = self.arbiter(state.certifier).certify(self.case(at))
+        # Only the final arbiter certifies, whichever level's ruling stands.
+        assert self.arbiter(state.certifier).certify(self.case(at)) is None or last
+        final = self.arbiter(self.ladder.final_level).certify(self.case(at))
         assert final is not None
         self.appeals.certify(self.dispute.id, final, now=at)
 

@@ -184,8 +184,13 @@ def test_an_appeal_not_made_in_time_leaves_the_ruling_standing_until_certified()
     )
     with pytest.raises(OutOfTurn):
         fund_dispute(DISPUTE, step.state, Side.CLAIMANT, now=appeal_by)  # too late to appeal
-    final = signed_ruling(
+    by_level_0 = signed_ruling(
         DISPUTE, False, level=0, final=True, issued=appeal_by + 1, evidence=ruling.id
+    )
+    with pytest.raises(RulingRefused):  # a lower level cannot make its own ruling final
+        certify_dispute(DISPUTE, state, by_level_0, now=appeal_by + 1, domain=DOMAIN)
+    final = signed_ruling(
+        DISPUTE, False, level=0, final=True, issued=appeal_by + 1, evidence=ruling.id, by=J2
     )
     done = certify_dispute(DISPUTE, state, final, now=appeal_by + 1, domain=DOMAIN)
     assert done.state.phase is Phase.FINAL
@@ -355,17 +360,20 @@ def test_a_failing_callback_is_reported_not_leaked() -> None:
         CallbackArbiter(J0, lambda _c: "yes").rule(case_file())  # type: ignore[arg-type,return-value]
 
 
-def test_certification_is_signed_only_by_the_named_certifier_for_a_decided_outcome() -> None:
+def test_certification_is_signed_only_by_the_final_arbiter_for_a_decided_outcome() -> None:
     decided = advance_dispute(DISPUTE, open_dispute(DISPUTE).state, now=10_060).state
-    final = voter(J0, None).certify(case_file(decided, now=10_070))
+    assert decided.certifier == 0  # level 0's outcome stands (no defence) ...
+    final = voter(J2, None).certify(case_file(decided, now=10_070))  # ... the final arbiter signs
     assert final is not None
-    assert (final.body.final, final.body.upheld, final.body.evidence) == (
+    assert (final.body.final, final.body.upheld, final.body.evidence, final.body.level) == (
         True,
         False,
         decided.basis,
+        0,
     )
+    assert voter(J0, None).certify(case_file(decided, now=10_070)) is None
     assert voter(J1, None).certify(case_file(decided, now=10_070)) is None
-    refusing = CallbackArbiter(J0, lambda _c: None, certifies=lambda _c: False)
+    refusing = CallbackArbiter(J2, lambda _c: None, certifies=lambda _c: False)
     assert refusing.certify(case_file(decided, now=10_070)) is None
     done = certify_dispute(DISPUTE, decided, final, now=10_070, domain=DOMAIN)
     assert done.state.phase is Phase.FINAL

@@ -618,10 +618,11 @@ def _check_ruling(
     final: bool,
     domain: Domain,
     now: int,
+    signer: int | None = None,
 ) -> Ruling:
     if not isinstance(ruling, Signed) or not isinstance(ruling.body, Ruling):
         raise RulingRefused("expected a signed Ruling")
-    arbiter = dispute.ladder.levels[level].arbiter
+    arbiter = dispute.ladder.levels[level if signer is None else signer].arbiter
     try:
         ruling.verify(domain, signers=[arbiter])
     except SignatureError as exc:
@@ -684,7 +685,11 @@ def rule_dispute(
 def certify_dispute(
     dispute: Dispute, state: DisputeState, ruling: Signed[Ruling], *, now: int, domain: Domain
 ) -> Transition:
-    """The certifying arbiter signs the final form of a decided outcome; stakes are settled."""
+    """The final arbiter signs the final form of a decided outcome; stakes are settled.
+
+    The form names the level whose ruling stands (``state.certifier``); only the ladder's
+    final arbiter signs it, so that no lower level can decide a contract by itself.
+    """
     step = advance_dispute(dispute, state, now=now)
     state = step.state
     if state.phase is not Phase.DECIDED:
@@ -692,7 +697,14 @@ def certify_dispute(
     assert state.certifier is not None
     assert state.outcome is not None
     body = _check_ruling(
-        dispute, state, ruling, level=state.certifier, final=True, domain=domain, now=now
+        dispute,
+        state,
+        ruling,
+        level=state.certifier,
+        final=True,
+        domain=domain,
+        now=now,
+        signer=len(dispute.ladder.levels) - 1,  # only the final arbiter signs final forms
     )
     if body.upheld != state.outcome or body.evidence != state.basis:
         raise RulingRefused("the final form must state the decided outcome and its basis")

@@ -129,15 +129,16 @@ class Arbiter(abc.ABC):
         return self._sign(case, upheld, self.grounds(case), case.level, case.final)
 
     def certify(self, case: CaseFile) -> Signed[Ruling] | None:
-        """The final form of the outcome the ladder decided, if this arbiter is the one to
-        certify it and the record says the outcome was decided (``None`` otherwise)."""
+        """The final form of the outcome the ladder decided, if this arbiter is the ladder's
+        final arbiter (the only one that certifies) and the record says the outcome was
+        decided (``None`` otherwise)."""
         state = case.state
         if (
             state.phase is not Phase.DECIDED
             or state.outcome is None
             or state.basis is None
             or state.certifier is None
-            or case.dispute.ladder.levels[state.certifier].arbiter.key != self.identity.key
+            or case.dispute.ladder.levels[-1].arbiter.key != self.identity.key
         ):
             return None
         return self._sign(case, state.outcome, state.basis, state.certifier, True)

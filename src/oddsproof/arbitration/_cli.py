@@ -12,10 +12,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from oddsproof import __version__
-from oddsproof.contracts import OddsproofError
+from oddsproof.contracts import EncodingError, OddsproofError
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -57,7 +58,14 @@ Handler = Callable[[argparse.Namespace, Output], int]
 
 def _commands() -> list[Callable[[Any], None]]:
     # Command modules import this one for Output and the exit codes, so they load late.
-    from . import _cli_contracts, _cli_core, _cli_dispute, _cli_games, _demo  # noqa: PLC0415
+    from . import (  # noqa: PLC0415
+        _cli_contracts,
+        _cli_core,
+        _cli_dispute,
+        _cli_games,
+        _cli_simulate,
+        _demo,
+    )
 
     return [
         _cli_core.register,
@@ -65,6 +73,7 @@ def _commands() -> list[Callable[[Any], None]]:
         _cli_contracts.register,
         _cli_games.register,
         _cli_dispute.register,
+        _cli_simulate.register,
     ]
 
 
@@ -81,6 +90,35 @@ def build_parser() -> argparse.ArgumentParser:
     for register in _commands():
         register(sub)
     return parser
+
+
+def read_input(
+    path: str, *, limit: int | None, hex_text: bool = False, command: str = "oddsproof"
+) -> bytes:
+    """The bytes of ``path`` (``-``: standard input), never reading more than ``limit`` + 1.
+
+    With ``hex_text`` the input is hexadecimal text (whitespace around it ignored). Oversize
+    input is refused before it is parsed, so the message says "too large", not "not hex".
+    """
+    if limit is not None and limit < 1:
+        raise UsageError(f"{command}: --max-size must be positive")
+    budget = None if limit is None else (2 * limit + 2 if hex_text else limit) + 1
+    if path == "-":
+        raw = sys.stdin.buffer.read() if budget is None else sys.stdin.buffer.read(budget)
+    else:
+        with Path(path).open("rb") as handle:
+            raw = handle.read() if budget is None else handle.read(budget)
+    if hex_text:
+        text = raw.strip()
+        if limit is not None and len(text) > 2 * limit:
+            raise EncodingError(f"{path}: input exceeds the limit of {limit} bytes")
+        try:
+            raw = bytes.fromhex(text.decode("ascii"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise EncodingError("--hex input is not hexadecimal text") from exc
+    if limit is not None and len(raw) > limit:
+        raise EncodingError(f"{path}: input exceeds the limit of {limit} bytes")
+    return raw
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

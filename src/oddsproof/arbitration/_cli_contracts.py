@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 from oddsproof.contracts import (
@@ -21,7 +20,7 @@ from oddsproof.contracts import (
     requirements,
 )
 
-from ._cli import EXIT_CHECK_FAILED, EXIT_OK, Output, UsageError, add_json_flag
+from ._cli import EXIT_CHECK_FAILED, EXIT_OK, Output, UsageError, add_json_flag, read_input
 
 
 def register(sub: Any) -> None:
@@ -83,23 +82,9 @@ def register(sub: Any) -> None:
 
 
 def _read(args: argparse.Namespace) -> bytes:
-    limit = args.max_size
-    if limit < 1:
-        raise UsageError("oddsproof analyze: --max-size must be positive")
-    budget = (limit * 2 + 2 if args.hex else limit) + 1
-    if args.file == "-":
-        raw = sys.stdin.buffer.read(budget)
-    else:
-        with Path(args.file).open("rb") as handle:
-            raw = handle.read(budget)
-    if args.hex:
-        try:
-            raw = bytes.fromhex(raw.decode("ascii").strip())
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise EncodingError("--hex input is not hexadecimal text") from exc
-    if len(raw) > limit:
-        raise EncodingError(f"input exceeds the limit of {limit} bytes")
-    return raw
+    return read_input(
+        args.file, limit=args.max_size, hex_text=args.hex, command="oddsproof analyze"
+    )
 
 
 def _contract(data: bytes, limit: int) -> Contract:

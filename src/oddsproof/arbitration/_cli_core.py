@@ -6,13 +6,11 @@ import argparse
 import json
 import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 from oddsproof.contracts import (
     DEFAULT_MAX_SIZE,
     Canonical,
-    EncodingError,
     SignatureError,
     Signed,
     decode,
@@ -20,7 +18,7 @@ from oddsproof.contracts import (
 )
 from oddsproof.games import pass_probability, plan
 
-from ._cli import EXIT_CHECK_FAILED, EXIT_OK, Output, UsageError, add_json_flag
+from ._cli import EXIT_CHECK_FAILED, EXIT_OK, Output, UsageError, add_json_flag, read_input
 
 
 def register(sub: Any) -> None:
@@ -84,27 +82,9 @@ def register(sub: Any) -> None:
 
 
 def _read_input(args: argparse.Namespace) -> bytes:
-    limit = args.max_size
-    if limit < 1:
-        raise UsageError("oddsproof inspect: --max-size must be positive")
-    # Hex doubles the size of the text; read one byte past the limit to detect oversize input.
-    budget = (limit * 2 + 2 if args.hex else limit) + 1
-    if args.file == "-":
-        raw = sys.stdin.buffer.read(budget)
-    else:
-        with Path(args.file).open("rb") as handle:
-            raw = handle.read(budget)
-    if args.hex:
-        text = raw.strip()
-        if len(text) > 2 * limit:
-            raise EncodingError(f"input exceeds the limit of {limit} bytes")
-        try:
-            raw = bytes.fromhex(text.decode("ascii"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise EncodingError("--hex input is not hexadecimal text") from exc
-    if len(raw) > limit:
-        raise EncodingError(f"input exceeds the limit of {limit} bytes")
-    return raw
+    return read_input(
+        args.file, limit=args.max_size, hex_text=args.hex, command="oddsproof inspect"
+    )
 
 
 def _inspect(args: argparse.Namespace, out: Output) -> int:

@@ -32,7 +32,7 @@ from oddsproof.games import (
     spot_check,
 )
 
-from ._cli import EXIT_CHECK_FAILED, EXIT_OK, Output, UsageError, add_json_flag
+from ._cli import EXIT_CHECK_FAILED, EXIT_OK, Output, UsageError, add_json_flag, read_input
 
 WORKLOADS: Final = ("raytrace",)
 
@@ -91,14 +91,7 @@ def register(sub: Any) -> None:
 
 
 def _read(path: str, *, limit: int | None = None) -> bytes:
-    if path == "-":
-        data = sys.stdin.buffer.read() if limit is None else sys.stdin.buffer.read(limit + 1)
-    else:
-        with Path(path).open("rb") as handle:
-            data = handle.read() if limit is None else handle.read(limit + 1)
-    if limit is not None and len(data) > limit:
-        raise EncodingError(f"{path} exceeds the limit of {limit} bytes")
-    return data
+    return read_input(path, limit=limit, command="oddsproof verify")
 
 
 def _computation(name: str, data: bytes) -> ParallelComputation:

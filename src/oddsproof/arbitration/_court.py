@@ -405,6 +405,7 @@ class Court:
             step = self.runtime.submit(contract, claim, now=now)
             if step.rejected is not None:
                 raise CourtError(f"the contract refused the claim: {step.rejected.value}")
+            self._check_disputable(claim, step.state.terms, now)
             bond = None
             if self.policy.claim_bond:
                 entry = BondPost(
@@ -421,6 +422,22 @@ class Court:
             self.ledger.put(claim)
             self._save(case)
         return case
+
+    def _check_disputable(self, claim: Signed[Claim], terms: Term, now: int) -> None:
+        """Refuse (inside the filing's transaction, so nothing is paid) a claim filed so late
+        that a challenge at the end of its window could no longer climb the ladder before
+        the contract's verdict deadline: such a claim would stand unchecked."""
+        ladder = self.runtime.contract(claim.body.offer).ladder
+        limit = verdict_deadline(terms, claim.body.statement.id)
+        if ladder is None or limit is None:
+            return
+        last_challenge = now + self.policy.challenge_window - 1
+        if last_challenge + ladder.span + ladder.delta > limit:
+            raise CourtError(
+                f"filed too late to be disputed: a challenge at t={last_challenge} would need"
+                f" the ladder until {last_challenge + ladder.span}, Δ = {ladder.delta} before"
+                f" the verdict deadline {limit}"
+            )
 
     def _ladder(self, case: CourtCase) -> Ladder:
         ladder = self.runtime.contract(case.contract).ladder
@@ -524,7 +541,7 @@ class Court:
                 step = self._try(case, lambda: self.appeals.rule(dispute.id, ruling, now=at))
         elif state.phase is Phase.DECIDED:
             assert state.certifier is not None
-            arbiter = self.arbiter(dispute.ladder.levels[state.certifier].arbiter.key)
+            arbiter = self.arbiter(dispute.ladder.levels[-1].arbiter.key)  # the final arbiter
             final = self._ask(arbiter.certify, dispute, state, at)
             if final is not None:
                 step = self._try(case, lambda: self.appeals.certify(dispute.id, final, now=at))

@@ -65,6 +65,7 @@ class Rejection(enum.Enum):
     ALREADY_CLAIMED = "already-claimed"
     """This claim was already accepted once."""
     NOT_AN_ARBITER = "not-an-arbiter"
+    NOT_THE_FINAL_ARBITER = "not-the-final-arbiter"
     """A ruling signed by nobody on the contract's ladder of arbiters."""
     NOT_FINAL = "not-final"
     """A ruling that can still be appealed."""

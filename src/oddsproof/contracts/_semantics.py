@@ -755,6 +755,13 @@ def _admit(
             raise Rejected(Rejection.NOT_AN_ARBITER, "no arbiter of the contract signed it")
         if not ruling.final:
             raise Rejected(Rejection.NOT_FINAL, f"a ruling at level {ruling.level} not final")
+        if not evidence.signed_by(contract.arbiters[-1]):
+            # Only the ladder's final arbiter speaks for the ladder: a lower level's ruling
+            # becomes final when the final arbiter certifies that its appeal window lapsed.
+            raise Rejected(
+                Rejection.NOT_THE_FINAL_ARBITER,
+                f"final rulings come from {contract.arbiters[-1].name}, the final arbiter",
+            )
         if ruling.contract is not None and ruling.contract != contract.id:
             raise Rejected(Rejection.WRONG_CONTRACT, f"a ruling on contract {ruling.contract}")
         return _offer(run, terms, _RulingJudge(ruling)), state.settled

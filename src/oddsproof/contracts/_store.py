@@ -199,7 +199,8 @@ class SqliteLedger(Ledger):
             raise _translate(exc, f"cannot open {target}") from exc
         try:
             self._open(memory=memory, create=create)
-        except (sqlite3.Error, OverflowError) as exc:
+        except (sqlite3.Error, OverflowError, UnicodeDecodeError) as exc:
+            # (a damaged file can hold text that is not UTF-8: that is damage, not a bad argument)
             self._conn.close()
             raise _translate(exc, f"cannot open {target}") from exc
         except BaseException:
@@ -276,13 +277,13 @@ class SqliteLedger(Ledger):
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             return self._run(sql, params).fetchone()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # (undecodable text: a damaged file)
             raise _translate(exc) from exc
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
             return self._run(sql, params).fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # (undecodable text: a damaged file)
             raise _translate(exc) from exc
 
     def _begin(self, depth: int) -> None:

@@ -178,7 +178,8 @@ class LadderMachine(RuleBasedStateMachine):
             return
         at = self.when(data, limit)
         # Only the final arbiter certifies, whichever level's ruling stands.
-        assert self.arbiter(state.certifier).certify(self.case(at)) is None or last
+        by_final = state.certifier == self.ladder.final_level
+        assert (self.arbiter(state.certifier).certify(self.case(at)) is None) is not by_final
         final = self.arbiter(self.ladder.final_level).certify(self.case(at))
         assert final is not None
         self.appeals.certify(self.dispute.id, final, now=at)
@@ -334,3 +335,50 @@ def test_opening_twice_changes_nothing() -> None:
     assert ledger.state() == before
     assert again.state == appeals.state(dispute.id)
     assert CLAIMANT.key not in ledger.balances()
+
+
+def test_an_unmatched_appeal_is_certified_by_the_final_arbiter_alone() -> None:
+    """Regression (found by the machine): when an appeal to the last level goes unmatched the
+    appellant wins at the level *above* the ruling, and only the final arbiter certifies it."""
+    ledger = MemoryLedger()
+    for who in (CLAIMANT, CHALLENGER):
+        ledger.apply(Mint(who.key, 10_000, b"m-" + who.party.name.encode()))
+    appeals = Appeals(ledger, DOMAIN)
+    ladder = Ladder(
+        (
+            Level(LADDER_IDENTITIES[0].party, 1, 10, 100),
+            Level(LADDER_IDENTITIES[1].party, 1, 10, 100),
+        ),
+        delta=10,
+    )
+    dispute = Dispute(dispute_claim(Digest(b"\x0a" * 32)), CHALLENGER.party, ladder, OPENED)
+    appeals.open(dispute)
+    appeals.fund(dispute.id, Side.CLAIMANT, now=OPENED + 1)
+    assert appeals.state(dispute.id).phase is Phase.RULING
+    ruling = Ruling(
+        dispute.statement,
+        False,
+        dispute.claim_id,
+        dispute.contract,
+        tagged_hash("test/grounds", b"\x00"),
+        0,
+        False,
+        OPENED + 2,
+    )
+    appeals.rule(dispute.id, Signed.create(ruling, DOMAIN, LADDER_IDENTITIES[0]), now=OPENED + 2)
+    appeals.fund(dispute.id, Side.CLAIMANT, now=OPENED + 3)
+    assert appeals.state(dispute.id).phase is Phase.MATCH
+    deadline = dispute_deadline(dispute, appeals.state(dispute.id))
+    assert deadline is not None
+    appeals.advance(dispute.id, now=deadline)
+    state = appeals.state(dispute.id)
+    assert state.phase is Phase.DECIDED
+    assert (state.level, state.certifier, state.outcome) == (0, 1, True)
+    case = CaseFile(dispute, state, DOMAIN, None, (), deadline)
+    lower = CallbackArbiter(LADDER_IDENTITIES[0], lambda _case: None)
+    final = CallbackArbiter(LADDER_IDENTITIES[1], lambda _case: None)
+    assert lower.certify(case) is None
+    certificate = final.certify(case)
+    assert certificate is not None
+    appeals.certify(dispute.id, certificate, now=deadline)
+    assert appeals.state(dispute.id).final == certificate.id

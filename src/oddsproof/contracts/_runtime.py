@@ -152,4 +152,3 @@ class Runtime:
         if state is None:  # pragma: no cover - the head and the object are written together
             raise UnknownContract(f"state {state_id} is missing from the store")
         return state
-

@@ -34,6 +34,7 @@ the payee's only as long as the claim is not failed by a final ruling. The runti
 from __future__ import annotations
 
 import enum
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -344,11 +345,12 @@ Scope = tuple[Digest, Digest] | None
 """The claim (id, statement id) whose Supplies case the current term continues, if any."""
 
 
-class _Judge:
+class _Judge(ABC):
     """Evaluates one checked piece of evidence against conditions."""
 
+    @abstractmethod
     def evaluate(self, condition: Condition, scope: Scope, run: _Run) -> _Verdict:
-        raise NotImplementedError
+        """What this evidence says about ``condition`` (``None``: nothing)."""
 
 
 @attrs.frozen

@@ -13,6 +13,7 @@ The cheats reuse the library's cheating players (``FakingSolver``, ``ProofForgin
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import lru_cache
@@ -125,7 +126,7 @@ def _choices(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
 # --- the base ------------------------------------------------------------------------------------
 
 
-class Adversary:
+class Adversary(ABC):
     """A cheater. :meth:`attack` plays it against a marketplace and a contract.
 
     Adversaries are values made by :func:`adversaries` or by their constructors; they are not
@@ -137,9 +138,9 @@ class Adversary:
     reasons: ClassVar[tuple[str, ...]] = ()
     """The reasons the library gives when that rule stops it."""
 
+    @abstractmethod
     def attack(self, market: Marketplace, contract: Contract) -> Outcome:
         """Play one episode against ``market`` on ``contract``."""
-        raise NotImplementedError
 
 
 # --- shared plays ---------------------------------------------------------------------------------

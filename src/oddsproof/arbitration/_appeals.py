@@ -64,6 +64,7 @@ from oddsproof.contracts import (
 )
 
 from ._errors import ArbitrationError, OutOfTurn, RulingRefused, UnknownCase
+from ._validators import _instance, _non_negative, _positive
 
 REF_TAG: Final = "oddsproof/dispute-ref/v1"
 HEAD_PREFIX: Final = "dispute/"
@@ -71,20 +72,6 @@ HEAD_PREFIX: Final = "dispute/"
 _digest = attrs.validators.instance_of(Digest)
 _optional_digest = attrs.validators.optional(_digest)
 _optional_bool = attrs.validators.optional(attrs.validators.instance_of(bool))
-
-
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 0 <= value < 1 << 63:
-        raise ArbitrationError(f"{attr.name} is an integer in [0, 2**63), got {value!r}")
-
-
-def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 0 < value < 1 << 63:
-        raise ArbitrationError(f"{attr.name} is an integer in [1, 2**63), got {value!r}")
-
-
-def _instance(tp: type | tuple[type, ...]) -> Any:
-    return attrs.validators.instance_of(tp)
 
 
 class Side(enum.Enum):

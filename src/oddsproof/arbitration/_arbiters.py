@@ -40,7 +40,6 @@ from oddsproof.contracts import (
 from oddsproof.games import (
     BisectionTranscript,
     FraudProof,
-    FraudProofError,
     GamesError,
     ParallelComputation,
     SerialComputation,
@@ -51,12 +50,9 @@ from oddsproof.games import (
 
 from ._appeals import Dispute, DisputeState, Phase
 from ._errors import ArbiterFailed, ArbitrationError
+from ._validators import _instance
 
 PANEL_VOTES_TAG: Final = "oddsproof/panel-votes/v1"
-
-
-def _instance(tp: type | tuple[type, ...]) -> Any:
-    return attrs.validators.instance_of(tp)
 
 
 def _rulings(_inst: object, _attr: object, value: Any) -> None:
@@ -189,18 +185,28 @@ class ReexecutionJudge(Arbiter):
         self.computation = computation
         self.data = data
 
+    def _transcript(self, case: CaseFile) -> BisectionTranscript | None:
+        """The case's bisection transcript, if this judge re-runs serial work and the game was
+        about the disputed claim (a game about another claim decides nothing here)."""
+        evidence = case.evidence
+        if (
+            isinstance(evidence, BisectionTranscript)
+            and isinstance(self.computation, SerialComputation)
+            and evidence.game.claim.body.id == case.dispute.claim_id
+        ):
+            return evidence
+        return None
+
     def decide(self, case: CaseFile) -> bool | None:
         """Re-check the game's evidence: the one step of a transcript, the one piece of a
         fraud proof."""
         evidence = case.evidence
-        if isinstance(evidence, BisectionTranscript) and isinstance(
-            self.computation, SerialComputation
-        ):
-            if evidence.game.claim.body.id != case.dispute.claim_id:
-                return None  # a game about another claim decides nothing here
+        transcript = self._transcript(case)
+        if transcript is not None:
+            assert isinstance(self.computation, SerialComputation)
             try:
                 outcome = check_transcript(
-                    evidence,
+                    transcript,
                     case.domain,
                     now=case.now,
                     computation=self.computation,
@@ -219,35 +225,30 @@ class ReexecutionJudge(Arbiter):
                 return None
             try:
                 check_fraud_proof(evidence, self.computation, self.data, domain=case.domain)
-            except FraudProofError:
-                return True
-            except GamesError:
+            except GamesError:  # FraudProofError included: the proof does not hold
                 return True
             return False
         return None
 
     def rule(self, case: CaseFile) -> Signed[Ruling] | None:
         """For a transcript, exactly :func:`~oddsproof.games.judge_bisection`'s ruling."""
-        evidence = case.evidence
-        if isinstance(evidence, BisectionTranscript) and isinstance(
-            self.computation, SerialComputation
-        ):
-            if evidence.game.claim.body.id != case.dispute.claim_id:
-                return None
-            try:
-                return judge_bisection(
-                    evidence,
-                    case.domain,
-                    self.computation,
-                    arbiter=self.identity,
-                    issued=case.now,
-                    data=self.data,
-                    level=case.level,
-                    final=case.final,
-                )
-            except GamesError:
-                return None
-        return super().rule(case)
+        transcript = self._transcript(case)
+        if transcript is None:
+            return super().rule(case)
+        assert isinstance(self.computation, SerialComputation)
+        try:
+            return judge_bisection(
+                transcript,
+                case.domain,
+                self.computation,
+                arbiter=self.identity,
+                issued=case.now,
+                data=self.data,
+                level=case.level,
+                final=case.final,
+            )
+        except GamesError:
+            return None
 
 
 class Panel(Arbiter):

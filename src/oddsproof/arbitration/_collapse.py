@@ -35,6 +35,7 @@ import attrs
 
 from oddsproof.contracts import (
     BondForfeit,
+    BondPost,
     BondRelease,
     BondState,
     Claim,
@@ -55,9 +56,9 @@ from oddsproof.contracts import (
     Signed,
     tagged_hash,
 )
-from oddsproof.contracts import BondPost as _BondPost
 
 from ._errors import ArbitrationError, CollapseError, FanoutExceeded
+from ._validators import _instance
 
 REF_TAG: Final = "oddsproof/collapse-ref/v1"
 RECOURSE_POOL: Final = Identity.from_seed(
@@ -69,10 +70,6 @@ recipients; every collapse leaves it as it found it."""
 
 def _ref(*parts: bytes) -> bytes:
     return tagged_hash(REF_TAG, *parts).raw
-
-
-def _instance(tp: type | tuple[type, ...]) -> Any:
-    return attrs.validators.instance_of(tp)
 
 
 _optional_key = attrs.validators.optional(_instance(PublicKey))
@@ -420,7 +417,7 @@ def pass_on(ledger: Ledger, entry: HoldingPass, *, policy: FanoutPolicy) -> tupl
     for claim in sorted(conditions, key=lambda d: d.raw):
         if ledger.resolution(claim) is None and len(ledger.holdings(claim=claim)) >= policy.limit:
             ref = _ref(b"fanout", entry.id.raw, claim.raw)
-            bonds.append(_BondPost(entry.owner, policy.bond, claim, ref))
+            bonds.append(BondPost(entry.owner, policy.bond, claim, ref))
     with ledger.transaction():
         receipts = []
         for bond in bonds:

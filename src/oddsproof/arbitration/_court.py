@@ -93,23 +93,10 @@ from ._errors import (
     UnknownCase,
 )
 from ._settle import SettlementReport, settle
+from ._validators import _instance, _non_negative, _positive
 
 CASE_PREFIX: Final = "court/case/"
 REF_TAG: Final = "oddsproof/court-ref/v1"
-
-
-def _instance(tp: type | tuple[type, ...]) -> Any:
-    return attrs.validators.instance_of(tp)
-
-
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 0 <= value < 1 << 63:
-        raise ArbitrationError(f"{attr.name} is an integer in [0, 2**63), got {value!r}")
-
-
-def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 0 < value < 1 << 63:
-        raise ArbitrationError(f"{attr.name} is an integer in [1, 2**63), got {value!r}")
 
 
 class Stage(enum.Enum):
@@ -602,6 +589,11 @@ class Court:
     def _closed(self, contract: Digest) -> bool:
         return self.runtime.state(contract).closed
 
+    def _recourse(self, contract: Digest) -> RecoursePolicy:
+        """Failing claimants' bonds burn as the contract's ladder burns stakes (default 1/2)."""
+        ladder = self.runtime.contract(contract).ladder
+        return RecoursePolicy() if ladder is None else RecoursePolicy(burn=ladder.burn)
+
     def _conclude(
         self,
         case: CourtCase,
@@ -613,17 +605,14 @@ class Court:
         final: Signed[Ruling] | None = None,
     ) -> tuple[LadderEvent, ...]:
         """Collapse the claim's outcome onto the ledger and close the case, in one step."""
-        contract = self.runtime.contract(case.contract)
-        burn = contract.ladder.burn if contract.ladder is not None else (1, 2)
+        policy = self._recourse(case.contract)
         prover = None if upheld or dispute is None else dispute.challenger.key
         outcome = Resolution(case.claim_id, upheld, case.claim.body.claimant.key, prover)
         at = max(at, case.time)
         with self.ledger.transaction():
             if final is not None and not self.runtime.state(case.contract).closed:
                 self.runtime.submit(case.contract, final, now=at)
-            report = collapse(
-                self.ledger, [outcome], policy=RecoursePolicy(burn=burn), closed=self._closed
-            )
+            report = collapse(self.ledger, [outcome], policy=policy, closed=self._closed)
             self._save(attrs.evolve(case, stage=Stage.RESOLVED, outcome=upheld, time=at))
         level = 0 if dispute is None else self.appeals.state(dispute.id).level
         verdict = "upheld" if upheld else "failed"
@@ -640,12 +629,9 @@ class Court:
         if not isinstance(settlement, Signed) or not isinstance(settlement.body, Settlement):
             raise CourtError("settle takes a signed Settlement")
         contract = settlement.body.contract
-        contract_obj = self.runtime.contract(contract)
-        burn = contract_obj.ladder.burn if contract_obj.ladder is not None else (1, 2)
+        policy = self._recourse(contract)
         with self.ledger.transaction():
-            report = settle(
-                self.runtime, self.appeals, settlement, now=now, policy=RecoursePolicy(burn=burn)
-            )
+            report = settle(self.runtime, self.appeals, settlement, now=now, policy=policy)
             for case in self.cases():
                 ruled = (
                     case.dispute is not None

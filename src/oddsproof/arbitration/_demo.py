@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -461,14 +460,14 @@ def _demo(_args: argparse.Namespace, out: Output) -> int:
     disputed, settled = _disputes(story)
     story.chapter("8. The books balance")
     checks: dict[str, bool] = {}
-    ledgers: tuple[tuple[str, Callable[[], Ledger]], ...] = (
-        ("market", lambda: market),
-        ("lottery", lambda: lottery),
-        ("dispute", lambda: disputed),
-        ("settlement", lambda: settled),
+    ledgers = (
+        ("market", market),
+        ("lottery", lottery),
+        ("dispute", disputed),
+        ("settlement", settled),
     )
-    for name, get in ledgers:
-        totals = get().totals()
+    for name, ledger in ledgers:
+        totals = ledger.totals()
         checks[name] = totals.conserved
         story.tell(
             f"{name} ledger: minted {totals.minted} = balances + escrow + bonds + burned:"

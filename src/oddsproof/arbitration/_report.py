@@ -259,26 +259,17 @@ def _overhead_plot(
     colours = _colours(len(xs))
     for j, xv in enumerate(xs):
         label = f"{_label(x)} {_fmt(xv)}"
-        left.errorbar(
-            ss,
-            100 * overhead[:, j],
-            yerr=200 * overhead_se[:, j],
-            marker="o",
-            ms=4,
-            capsize=3,
-            color=colours[j],
-            label=label,
-        )
-        right.errorbar(
-            ss,
-            100 * through[:, j],
-            yerr=200 * through_se[:, j],
-            marker="o",
-            ms=4,
-            capsize=3,
-            color=colours[j],
-            label=label,
-        )
+        for ax, means, ses in ((left, overhead, overhead_se), (right, through, through_se)):
+            ax.errorbar(
+                ss,
+                100 * means[:, j],
+                yerr=200 * ses[:, j],
+                marker="o",
+                ms=4,
+                capsize=3,
+                color=colours[j],
+                label=label,
+            )
     left.set_title("Honest overhead: verification + disputes, % of work paid")
     left.set_ylabel("% of work paid")
     right.set_title("Share of fraudulent claims that get through")

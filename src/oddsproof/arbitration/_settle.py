@@ -26,7 +26,7 @@ All of it is one ledger transaction: a refused settlement changes nothing.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
@@ -42,12 +42,9 @@ from oddsproof.contracts import (
 from ._appeals import HEAD_PREFIX, Appeals, Dispute, DisputeState, Phase
 from ._collapse import CollapseReport, RecoursePolicy, Resolution, collapse
 from ._errors import ArbitrationError, SettlementRefused, StaleSettlement
+from ._validators import _instance
 
 SETTLEMENT_PREFIX: Final = "settlement/"
-
-
-def _instance(tp: type | tuple[type, ...]) -> Any:
-    return attrs.validators.instance_of(tp)
 
 
 @attrs.frozen

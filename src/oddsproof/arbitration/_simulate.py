@@ -166,7 +166,8 @@ def _pair(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         raise SimulationError(f"{attr.name} is a pair of positive integers, got {value!r}")
 
 
-def _as_pair(value: Any) -> Any:
+def _as_tuple(value: Any) -> Any:
+    """A list (as TOML and JSON give sequences) as a tuple; anything else as it is."""
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -179,11 +180,9 @@ class SimLevel:
     fee: int = attrs.field(validator=_int_range(0))
     bond: int = attrs.field(validator=_int_range(1))
     window: int = attrs.field(validator=_int_range(1))
-    accuracy: Fraction = attrs.field(default=Fraction(1), converter=to_fraction)
-
-    @accuracy.validator
-    def _accuracy(self, attr: attrs.Attribute[Any], value: Any) -> None:
-        _PROBABILITY(self, attr, value)
+    accuracy: Fraction = attrs.field(
+        default=Fraction(1), converter=to_fraction, validator=_PROBABILITY
+    )
 
 
 def _levels(_inst: object, _attr: object, value: Any) -> None:
@@ -191,10 +190,6 @@ def _levels(_inst: object, _attr: object, value: Any) -> None:
         raise SimulationError("a ladder has 1 to 8 levels")
     if not all(isinstance(level, SimLevel) for level in value):
         raise SimulationError("the ladder's levels are SimLevel values")
-
-
-def _as_levels(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _member(cls: type[enum.Enum], value: Any) -> Any:
@@ -235,9 +230,7 @@ class SimulationParams:
     work_cost: int = attrs.field(default=800, validator=_int_range(0))
     """What computing a claim honestly costs its solver."""
     fraud_fraction: Fraction = attrs.field(
-        default=Fraction(1, 10),
-        converter=to_fraction,
-        validator=_fraction_range(Fraction(0), Fraction(1), open_low=True),
+        default=Fraction(1, 10), converter=to_fraction, validator=_OPEN_UNIT
     )
     """f: the share of the pieces a cheat fakes (and of the work it saves)."""
     claim_bond: int = attrs.field(default=0, validator=_int_range(0))
@@ -279,7 +272,7 @@ class SimulationParams:
     )
     """The most pieces the verifier checks per round in all (``None``: no limit); when k times
     the solvers exceeds it, fewer claims are audited."""
-    prior: tuple[int, int] = attrs.field(default=(1, 9), converter=_as_pair, validator=_pair)
+    prior: tuple[int, int] = attrs.field(default=(1, 9), converter=_as_tuple, validator=_pair)
     """The reasoner's Beta prior on a newcomer's fraud rate (``reasoner`` rule)."""
     probation: int = attrs.field(default=20, validator=_int_range(0, 1 << 30))
     cooloff: int = attrs.field(default=50, validator=_int_range(0, 1 << 30))
@@ -309,7 +302,7 @@ class SimulationParams:
     )
     """The chance that an informed bettor spots a false claim the verifier missed, and
     challenges it."""
-    odds: tuple[int, int] = attrs.field(default=(20, 1), converter=_as_pair, validator=_pair)
+    odds: tuple[int, int] = attrs.field(default=(20, 1), converter=_as_tuple, validator=_pair)
     """(b, l): each claim is backed by its solver at these odds."""
     lots: int = attrs.field(default=5, validator=_int_range(0, 1 << 30))
     """Lots the bettors lay against each claim (0: no bets)."""
@@ -318,11 +311,11 @@ class SimulationParams:
     this one; the honest side always funds."""
     # The ladder.
     levels: tuple[SimLevel, ...] = attrs.field(
-        default=_DEFAULT_LEVELS, converter=_as_levels, validator=_levels
+        default=_DEFAULT_LEVELS, converter=_as_tuple, validator=_levels
     )
-    growth: tuple[int, int] = attrs.field(default=(2, 1), converter=_as_pair, validator=_pair)
-    premium: tuple[int, int] = attrs.field(default=(2, 1), converter=_as_pair, validator=_pair)
-    burn: tuple[int, int] = attrs.field(default=(1, 2), converter=_as_pair, validator=_pair)
+    growth: tuple[int, int] = attrs.field(default=(2, 1), converter=_as_tuple, validator=_pair)
+    premium: tuple[int, int] = attrs.field(default=(2, 1), converter=_as_tuple, validator=_pair)
+    burn: tuple[int, int] = attrs.field(default=(1, 2), converter=_as_tuple, validator=_pair)
     delta: int = attrs.field(default=3600, validator=_int_range(1))
 
     def __attrs_post_init__(self) -> None:
@@ -773,9 +766,7 @@ def expected_values(params: SimulationParams, *, steps: int = 1) -> Expectation:
     m = compile_point(params, steps=steps)
     k = int(m.k[0])
     audit = (
-        min(m.audit_rate, m.budget / (k * m.solvers))
-        if k and m.budget < math.inf
-        else (m.audit_rate)
+        min(m.audit_rate, m.budget / (k * m.solvers)) if k and m.budget < math.inf else m.audit_rate
     )
     d = float(m.detection[0])
     gain = float(cheat_gain(audit, d, m.insight, m.gain, m.caught_loss))

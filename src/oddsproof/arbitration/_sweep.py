@@ -20,6 +20,7 @@ import math
 import time
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final, TextIO
 
@@ -38,6 +39,8 @@ from ._simulate import (
     SimulationError,
     SimulationParams,
     Unit,
+    _as_tuple,
+    _int_range,
     compile_point,
     run_units,
 )
@@ -89,10 +92,10 @@ class SimulationConfig:
 
     base: SimulationParams = attrs.field(validator=attrs.validators.instance_of(SimulationParams))
     sweep: tuple[tuple[str, tuple[Any, ...]], ...] = attrs.field()
-    runs: int = attrs.field(default=200)
-    steps: int = attrs.field(default=50)
-    seed: int = attrs.field(default=0)
-    block: int = attrs.field(default=DEFAULT_BLOCK)
+    runs: int = attrs.field(default=200, validator=_int_range(2, MAX_RUNS))
+    steps: int = attrs.field(default=50, validator=_int_range(1, MAX_STEPS))
+    seed: int = attrs.field(default=0, validator=_int_range(0, (1 << 63) - 1))
+    block: int = attrs.field(default=DEFAULT_BLOCK, validator=_int_range(1, MAX_RUNS))
     x: str = attrs.field(default="claim_bond")
     series: str = attrs.field(default="audit_rate")
 
@@ -104,22 +107,6 @@ class SimulationConfig:
         ):
             raise SimulationError("sweep is a tuple of (name, values) pairs")
         grid(self.base, dict(value))  # every point valid
-
-    @runs.validator
-    def _runs(self, _attr: object, value: Any) -> None:
-        _count("runs", value, 2, MAX_RUNS)
-
-    @steps.validator
-    def _steps(self, _attr: object, value: Any) -> None:
-        _count("steps", value, 1, MAX_STEPS)
-
-    @seed.validator
-    def _seed(self, _attr: object, value: Any) -> None:
-        _count("seed", value, 0, (1 << 63) - 1)
-
-    @block.validator
-    def _block(self, _attr: object, value: Any) -> None:
-        _count("block", value, 1, MAX_RUNS)
 
     @x.validator
     @series.validator
@@ -179,9 +166,7 @@ def parse_config(doc: Any) -> SimulationConfig:
         fields[name] = _levels(value) if name == "levels" else value
     try:
         base = SimulationParams(**fields)
-    except SimulationError as exc:
-        raise SimulationError(f"params: {exc}") from None
-    except (TypeError, ValueError) as exc:  # attrs' own complaints (wrong types)
+    except (TypeError, ValueError) as exc:  # SimulationError, or attrs' own (wrong types)
         raise SimulationError(f"params: {exc}") from None
     sweep = doc.get("sweep", {})
     if not isinstance(sweep, Mapping):
@@ -190,7 +175,7 @@ def parse_config(doc: Any) -> SimulationConfig:
     for name, values in sweep.items():
         if not isinstance(values, list):
             raise SimulationError(f"sweep.{name} is a list of values")
-        pairs.append((name, tuple(_as_value(v) for v in values)))
+        pairs.append((name, tuple(_as_tuple(v) for v in values)))
     report = doc.get("report", {})
     if not isinstance(report, Mapping) or set(report) - {"x", "series"}:
         raise SimulationError("report takes x and series (parameter names)")
@@ -209,10 +194,6 @@ def parse_config(doc: Any) -> SimulationConfig:
     )
 
 
-def _as_value(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
 def _levels(value: Any) -> tuple[SimLevel, ...]:
     if not isinstance(value, list) or not value:
         raise SimulationError("params.levels is a list of {fee, bond, window, accuracy}")
@@ -222,9 +203,7 @@ def _levels(value: Any) -> tuple[SimLevel, ...]:
             raise SimulationError(f"params.levels[{i}] takes fee, bond, window and accuracy")
         try:
             levels.append(SimLevel(**spec))
-        except SimulationError as exc:
-            raise SimulationError(f"params.levels[{i}]: {exc}") from None
-        except TypeError as exc:
+        except (SimulationError, TypeError) as exc:
             raise SimulationError(f"params.levels[{i}]: {exc}") from None
     return tuple(levels)
 
@@ -319,8 +298,6 @@ class SimulationResult:
 
 
 def _plain_value(value: Any) -> Any:
-    from fractions import Fraction  # noqa: PLC0415 - tiny, local to this conversion
-
     if isinstance(value, Fraction):
         return float(value)
     if isinstance(value, tuple):

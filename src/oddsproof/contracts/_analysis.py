@@ -52,6 +52,7 @@ from ._terms import (
     Verdict,
     When,
 )
+from ._validators import _tuple_of
 
 FOREVER: Final = 1 << 62
 """A deadline at or beyond this (about 146 billion years of seconds) stands for "never": the
@@ -117,12 +118,6 @@ _SEVERITY: Final = {
 def _strings(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
         raise AnalysisError(f"{attr.name} is a tuple of strings")
-
-
-def _tuple_of(cls: type) -> Any:
-    return attrs.validators.deep_iterable(
-        attrs.validators.instance_of(cls), attrs.validators.instance_of(tuple)
-    )
 
 
 @attrs.frozen
@@ -321,6 +316,13 @@ def _flatten(trail: Trail) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _halves(term: Both | Seq) -> tuple[Term, Term, tuple[str | None, str | None]]:
+    """The two parts of a ``Both`` or ``Seq`` and their path labels (a ``Seq`` adds none)."""
+    if isinstance(term, Both):
+        return term.left, term.right, ("both.left", "both.right")
+    return term.first, term.then, (None, None)
+
+
 # ---------------------------------------------------------------------------------------------
 # Compositional summaries
 
@@ -394,6 +396,14 @@ class _Analyzer:
     def find(self, check: Check, trail: Trail, message: str) -> None:
         self.findings.append(Finding(check, _flatten(trail), message))
 
+    def coins_sent(self) -> dict[bytes, set[str]]:
+        """The coins each owner sends on some path."""
+        coins: dict[bytes, set[str]] = {}
+        for coin, sites in self.owners.items():
+            for owner, _ in sites:
+                coins.setdefault(owner, set()).add(coin)
+        return coins
+
     # The traversal: ``prefix`` is the path from the root to this term, ``limit`` the latest
     # deadline a wait here may have (parent's deadline minus Δ), ``earliest`` a time before
     # which this term cannot start.
@@ -414,11 +424,7 @@ class _Analyzer:
         if isinstance(term, Bet):
             return self.visit_bet(term, prefix, limit, earliest)
         if isinstance(term, Both | Seq):
-            left, right = (term.left, term.right) if isinstance(term, Both) else (
-                term.first, term.then)  # fmt: skip
-            marks: tuple[str | None, str | None] = (
-                ("both.left", "both.right") if isinstance(term, Both) else (None, None)
-            )
+            left, right, marks = _halves(term)
             a = self.visit(left, _cat(prefix, marks[0]), limit, earliest, depth + 1)
             b = self.visit(right, _cat(prefix, marks[1]), limit, earliest, depth + 1)
             return self.concat(a, b, marks, prefix)
@@ -443,7 +449,7 @@ class _Analyzer:
     def visit_send(self, term: Send, prefix: Trail) -> _Summary:
         owner = self.party(term.owner)
         self.party(term.to)
-        label = f"send {term.coin} {term.owner.name}→{term.to.name}"
+        label = _send_label(term)
         self.owners.setdefault(term.coin, []).append((owner, _cat(prefix, label)))
         s = _leaf(label)
         s.coins[term.coin] = label
@@ -598,6 +604,10 @@ def _pay_label(payer: Party, payee: Party, amount: int) -> str:
     return f"pay {payer.name}→{payee.name} {amount}"
 
 
+def _send_label(term: Send) -> str:
+    return f"send {term.coin} {term.owner.name}→{term.to.name}"
+
+
 _Effect = tuple[Party, Party, int, str | None]
 _Event = tuple[str | None, _Effect | None]
 
@@ -610,7 +620,7 @@ def _paths(term: Term, cap: int, counter: list[int]) -> list[list[_Event]]:
         return [[(_pay_label(term.payer, term.payee, term.amount), effect)]]
     if isinstance(term, Send):
         effect = (term.owner, term.to, 0, term.coin)
-        return [[(f"send {term.coin} {term.owner.name}→{term.to.name}", effect)]]
+        return [[(_send_label(term), effect)]]
     if isinstance(term, When):
         name = f"when@{counter[0]}"
         counter[0] += 1
@@ -640,9 +650,7 @@ def _paths(term: Term, cap: int, counter: list[int]) -> list[list[_Event]]:
         ]
         return bets[:cap]
     if isinstance(term, Both | Seq):
-        left, right = (term.left, term.right) if isinstance(term, Both) else (
-            term.first, term.then)  # fmt: skip
-        marks = ("both.left", "both.right") if isinstance(term, Both) else (None, None)
+        left, right, marks = _halves(term)
         lefts = _paths(left, cap, counter)
         rights = _paths(right, cap, counter)
         combined: list[list[_Event]] = []
@@ -725,10 +733,7 @@ def _requirements(
     """The requirements (amounts beyond the encoding capped at its largest value) and the
     names of the parties whose amount was capped."""
     named = {p.key.raw: p for p in analyzer.contract.parties}
-    coins: dict[bytes, set[str]] = {}
-    for coin, sites in analyzer.owners.items():
-        for owner, _ in sites:
-            coins.setdefault(owner, set()).add(coin)
+    coins = analyzer.coins_sent()
     keys = sorted(set(summary.out) | set(coins))
     out: list[Allocation] = []
     too_big: list[str] = []
@@ -791,10 +796,7 @@ def analyze(
         problem = _conserved(path, held)
         if problem is not None:  # pragma: no cover - would mean the replay itself is wrong
             analyzer.findings.append(Finding(Check.NOT_CONSERVED, path.steps, problem))
-    coins_sent: dict[bytes, set[str]] = {}
-    for coin, sites in analyzer.owners.items():
-        for owner, _ in sites:
-            coins_sent.setdefault(owner, set()).add(coin)
+    coins_sent = analyzer.coins_sent()
     exposures = tuple(
         Exposure(
             analyzer.parties[key],

@@ -92,9 +92,7 @@ class Function:
 
 
 def _party(who: Role | Party | Identity) -> Party:
-    if isinstance(who, Role):
-        return who.party
-    if isinstance(who, Identity):
+    if isinstance(who, Role | Identity):
         return who.party
     if isinstance(who, Party):
         return who
@@ -273,26 +271,25 @@ def build(term: Term | Wait) -> Term:
     raise BuildError(f"expected a term, got {type(term).__name__}")
 
 
-def both(*terms: Term | Wait) -> Term:
-    """All ``terms`` side by side (nested :class:`Both`)."""
+def _nest(pair: type[Both | Seq], name: str, terms: tuple[Term | Wait, ...]) -> Term:
+    """``terms`` folded from the right into nested ``pair`` nodes."""
     if len(terms) < 2:
-        raise BuildError("both() takes two terms or more")
+        raise BuildError(f"{name}() takes two terms or more")
     built = [build(t) for t in terms]
     result = built[-1]
     for term in reversed(built[:-1]):
-        result = Both(term, result)
+        result = pair(term, result)
     return result
+
+
+def both(*terms: Term | Wait) -> Term:
+    """All ``terms`` side by side (nested :class:`Both`)."""
+    return _nest(Both, "both", terms)
 
 
 def seq(*terms: Term | Wait) -> Term:
     """The ``terms`` one after the other (nested :class:`Seq`)."""
-    if len(terms) < 2:
-        raise BuildError("seq() takes two terms or more")
-    built = [build(t) for t in terms]
-    result = built[-1]
-    for term in reversed(built[:-1]):
-        result = Seq(term, result)
-    return result
+    return _nest(Seq, "seq", terms)
 
 
 def upheld(statement: Statement | Digest | None = None) -> Verdict:

@@ -278,6 +278,16 @@ def check_claim(
     except OfferRefused as exc:
         raise ClaimRejected(exc.reason, str(exc)) from exc
     claim = claim_envelope(signed_claim, domain)
+    check_answer(claim, contract, now, claimed)
+    _find_site(claim, contract, now)
+    if computation is not None:
+        _check_computation(claim, computation)
+    return claim
+
+
+def check_answer(claim: Claim, contract: Contract, now: int, claimed: Collection[Digest]) -> None:
+    """Check that ``claim`` answers ``contract``: bound to it, issued between the offer and
+    ``now``, and not among the ``claimed`` ids already accepted. Raises :class:`ClaimRejected`."""
     if claim.offer != contract.id:
         raise ClaimRejected(
             Rejection.WRONG_OFFER, f"the claim answers offer {claim.offer}, not {contract.id}"
@@ -293,10 +303,6 @@ def check_claim(
         )
     if claim.id in set(claimed):
         raise ClaimRejected(Rejection.ALREADY_CLAIMED, f"claim {claim.id} was already accepted")
-    _find_site(claim, contract, now)
-    if computation is not None:
-        _check_computation(claim, computation)
-    return claim
 
 
 def _find_site(claim: Claim, contract: Contract, now: int) -> SupplySite:

@@ -127,6 +127,11 @@ class Party(Canonical):
         return self.name
 
 
+def _key_of(who: Party | PublicKey) -> PublicKey:
+    """The key of a party, or the key itself: APIs taking either compare keys."""
+    return who.key if isinstance(who, Party) else who
+
+
 @attrs.frozen(repr=False)
 class Identity:
     """A party together with its secret signing key. Never encoded, never printed."""

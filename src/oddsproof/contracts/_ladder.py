@@ -25,10 +25,10 @@ from typing import Any, Final
 
 import attrs
 
-from ._claims import _non_negative, _positive
 from ._encoding import INT_LIMIT, Canonical, canonical
 from ._errors import EncodingError
 from ._identity import Party
+from ._validators import _non_negative, _positive
 
 MAX_LEVELS: Final = 8
 """The depth cap: at most this many levels (UMA and Kleros cap appeals too)."""
@@ -129,7 +129,7 @@ class Ladder(Canonical):
                     f"level {i}: a forfeited bond of {level.bond} keeps {kept} after burning,"
                     f" less than the level's fee {level.fee}"
                 )
-        if sum(level.window for level in self.levels) >= INT_LIMIT // 4:
+        if self.span >= INT_LIMIT // 4:
             raise EncodingError("the ladder's windows add up to more than 2**61 seconds")
         if self.exposure() >= INT_LIMIT // 4:
             raise EncodingError("the ladder's bonds could grow beyond 2**61")

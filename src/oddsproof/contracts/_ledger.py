@@ -37,12 +37,12 @@ from typing import Any, ClassVar, Final, Self, TypeVar, overload
 
 import attrs
 
-from ._claims import _coin_id
 from ._encoding import INT_LIMIT, Canonical, canonical, decode
 from ._errors import ContractsError, EncodingError
 from ._hashing import Digest
 from ._identity import PublicKey
 from ._terms import Transfer
+from ._validators import _coin_id, _text
 
 MAX_REF: Final = 64
 """Longest ``ref`` of an entry, in bytes."""
@@ -98,11 +98,6 @@ def _positive(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
 def _ref(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or not 1 <= len(value) <= MAX_REF:
         raise EncodingError(f"an entry's ref is 1 to {MAX_REF} bytes")
-
-
-def _text(_inst: object, attr: attrs.Attribute[str], value: Any) -> None:
-    if not isinstance(value, str) or not 1 <= len(value) <= MAX_TEXT or not value.isprintable():
-        raise EncodingError(f"{attr.name} must be 1 to {MAX_TEXT} printable characters")
 
 
 _key = attrs.validators.instance_of(PublicKey)
@@ -355,7 +350,7 @@ class Correction(Entry):
     """
 
     corrects: Digest = attrs.field(validator=_digest)
-    reason: str = attrs.field(validator=_text)
+    reason: str = attrs.field(validator=_text(MAX_TEXT))
     ref: bytes = attrs.field(validator=_ref)
 
 

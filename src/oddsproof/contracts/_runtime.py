@@ -21,7 +21,7 @@ from ._claims import Claim
 from ._errors import ContractsError
 from ._evidence import BeaconRound, Ruling, Settlement
 from ._hashing import Digest, tagged_hash
-from ._identity import Party, PublicKey
+from ._identity import Party, PublicKey, _key_of
 from ._ledger import EscrowLock, Ledger, Payout, Stake
 from ._semantics import ContractState, Evidence, Step, start, step
 from ._signed import Domain, Signed
@@ -126,8 +126,7 @@ class Runtime:
 
     def escrowed(self, contract: Digest, party: Party | PublicKey) -> int:
         """What ``party`` still has in the contract's escrow, according to the ledger."""
-        key = party.key if isinstance(party, Party) else party
-        return self.ledger.escrow(contract, key)
+        return self.ledger.escrow(contract, _key_of(party))
 
     def _step(self, contract_id: Digest, evidence: Evidence | None, now: int) -> Step:
         contract = self.contract(contract_id)

@@ -46,6 +46,7 @@ from ._checks import (
     OfferRefused,
     Rejected,
     Rejection,
+    check_answer,
     check_offer,
     claim_envelope,
     closest,
@@ -53,12 +54,12 @@ from ._checks import (
     supply_sites,
     verify_envelope,
 )
-from ._claims import Claim, _non_negative
+from ._claims import Claim
 from ._encoding import INT_LIMIT, Canonical, canonical
 from ._errors import ContractsError, SignatureError
 from ._evidence import Allocation, BeaconRound, Ruling, Settlement
 from ._hashing import Digest
-from ._identity import Party, PublicKey
+from ._identity import Party, PublicKey, _key_of
 from ._signed import Domain, Signed
 from ._terms import (
     Agreed,
@@ -78,6 +79,7 @@ from ._terms import (
     Verdict,
     When,
 )
+from ._validators import _non_negative, _tuple_of
 
 Evidence = Signed[Claim] | Signed[Ruling] | Signed[Settlement] | BeaconRound
 """What can move a contract besides time."""
@@ -187,17 +189,11 @@ class ContractState(Canonical):
 
     def holding(self, party: Party | PublicKey) -> Allocation | None:
         """What ``party`` still has escrowed here, if anything."""
-        key = party.key if isinstance(party, Party) else party
+        key = _key_of(party)
         for a in self.escrow:
             if a.party.key == key:
                 return a
         return None
-
-
-def _tuple_of(cls: type) -> Any:
-    return attrs.validators.deep_iterable(
-        attrs.validators.instance_of(cls), attrs.validators.instance_of(tuple)
-    )
 
 
 @canonical("contract-step")
@@ -630,7 +626,7 @@ def _balances(balances: Balances) -> dict[bytes, int]:
             raise StateError(f"balances are keyed by Party or PublicKey, not {type(who).__name__}")
         if type(amount) is not int or amount < 0:
             raise StateError(f"a balance is a non-negative integer, got {amount!r}")
-        free[(who.key if isinstance(who, Party) else who).raw] = amount
+        free[_key_of(who).raw] = amount
     return free
 
 
@@ -639,7 +635,7 @@ def _owners(coins: Mapping[str, Party | PublicKey]) -> dict[str, bytes]:
     for coin, who in coins.items():
         if not isinstance(coin, str) or not isinstance(who, Party | PublicKey):
             raise StateError("coins map coin ids to a Party or PublicKey")
-        owners[coin] = (who.key if isinstance(who, Party) else who).raw
+        owners[coin] = _key_of(who).raw
     return owners
 
 
@@ -669,8 +665,9 @@ def step(
     now = _check_time(now)
     if domain is not None and not isinstance(domain, Domain):
         raise StateError(f"domain must be a Domain, got {type(domain).__name__}")
-    run = _Run(contract, _Escrow(state.escrow, _known(contract)), max(now, state.time), [])
-    run.claims = list(state.claims)
+    run = _Run(
+        contract, _Escrow(state.escrow, _known(contract)), max(now, state.time), list(state.claims)
+    )
     if now < state.time:
         run.warn(Caution.CLOCK_BACKWARDS, f"now t={now} is before the state's t={state.time}")
     was_closed = state.closed
@@ -742,14 +739,7 @@ def _admit(
     body = evidence.body
     if isinstance(body, Claim):
         claim = claim_envelope(evidence, domain)
-        if claim.offer != contract.id:
-            raise Rejected(Rejection.WRONG_OFFER, f"the claim answers offer {claim.offer}")
-        if claim.issued < contract.created:
-            raise Rejected(Rejection.ISSUED_BEFORE_OFFER, f"issued at t={claim.issued}")
-        if claim.issued > run.now:
-            raise Rejected(Rejection.ISSUED_IN_FUTURE, f"issued at t={claim.issued}")
-        if any(claim.id == c for c, _ in state.claims):
-            raise Rejected(Rejection.ALREADY_CLAIMED, f"claim {claim.id} was already accepted")
+        check_answer(claim, contract, run.now, [c for c, _ in state.claims])
         return _offer(run, terms, _ClaimJudge(claim)), state.settled
     if isinstance(body, Ruling):
         ruling: Ruling = verify_envelope(evidence, Ruling, domain)

@@ -18,7 +18,7 @@ import attrs
 from ._encoding import INT_LIMIT, Canonical, cached, canonical, decode
 from ._errors import EncodingError, SignatureError
 from ._hashing import Digest, tagged_state
-from ._identity import SIGNATURE_SIZE, Identity, Party, PublicKey
+from ._identity import SIGNATURE_SIZE, Identity, Party, PublicKey, _key_of
 
 PROTOCOL_VERSION: Final = 1
 SIGNATURE_TAG: Final = "oddsproof/signature/v1"
@@ -164,7 +164,7 @@ class Signed(Canonical, Generic[T]):
             listed = list(signers)
             if not all(isinstance(p, Party | PublicKey) for p in listed):
                 raise SignatureError("expected signers are Party or PublicKey values")
-            wanted = {(p.key if isinstance(p, Party) else p).raw for p in listed}
+            wanted = {_key_of(p).raw for p in listed}
             have = {k.raw for k in self.signers}
             if wanted != have:
                 raise SignatureError("the envelope is not signed by exactly the expected parties")
@@ -174,8 +174,7 @@ class Signed(Canonical, Generic[T]):
         """Whether ``party``'s key is among the signers (signatures not re-checked)."""
         if not isinstance(party, Party | PublicKey):
             raise SignatureError("signed_by takes a Party or a PublicKey")
-        key = party.key if isinstance(party, Party) else party
-        return key in self.signers
+        return _key_of(party) in self.signers
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}

@@ -17,7 +17,6 @@ together.
 
 from __future__ import annotations
 
-import functools
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -139,6 +138,10 @@ _TOTALS: Final = """SELECT
     (SELECT coalesce(sum(amount), 0) FROM bonds WHERE state = 'open'),
     (SELECT value FROM counters WHERE name = 'burned')"""
 
+# Row reads of coins and bonds, in the column order ``_coin_record`` and ``_bond_record`` expect.
+_COINS: Final = "SELECT coin, amount, owner, contract, holding, minted_by FROM coins"
+_BONDS: Final = "SELECT id, owner, amount, subject, state, closed_by FROM bonds"
+
 T = TypeVar("T")
 
 
@@ -156,12 +159,6 @@ def _translate(exc: BaseException, context: str = "") -> StoreError:
     if isinstance(exc, sqlite3.IntegrityError):
         return StoreError(f"{prefix}the store refused a write: {text}")
     return StoreError(f"{prefix}{text}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _key(raw: bytes) -> PublicKey:
-    """A stored key; cached, since libsodium's point check costs more than the query."""
-    return PublicKey(raw)
 
 
 def _opt_digest(raw: Any) -> Digest | None:
@@ -350,7 +347,7 @@ class SqliteLedger(Ledger):
 
     def _all_balances(self) -> list[tuple[PublicKey, int]]:
         rows = self._all("SELECT key, balance FROM accounts ORDER BY key")
-        return self._rows(lambda r: (_key(r[0]), int(r[1])), rows)
+        return self._rows(lambda r: (PublicKey(r[0]), int(r[1])), rows)
 
     def _credit(self, key: PublicKey, amount: int) -> None:
         self._run(
@@ -382,7 +379,7 @@ class SqliteLedger(Ledger):
                 "SELECT contract, party, amount FROM escrow WHERE contract = ? ORDER BY party",
                 (contract.raw,),
             )
-        return self._rows(lambda r: (Digest(r[0]), _key(r[1]), int(r[2])), rows)
+        return self._rows(lambda r: (Digest(r[0]), PublicKey(r[1]), int(r[2])), rows)
 
     def _credit_escrow(self, contract: Digest, key: PublicKey, amount: int) -> None:
         self._run(
@@ -415,27 +412,18 @@ class SqliteLedger(Ledger):
     @staticmethod
     def _coin_record(r: Any) -> CoinRecord:
         return CoinRecord(
-            r[0], int(r[1]), _key(r[2]), _opt_digest(r[3]), _opt_digest(r[4]), Digest(r[5])
+            r[0], int(r[1]), PublicKey(r[2]), _opt_digest(r[3]), _opt_digest(r[4]), Digest(r[5])
         )
 
     def _coin(self, coin: str) -> CoinRecord | None:
-        row = self._one(
-            "SELECT coin, amount, owner, contract, holding, minted_by FROM coins WHERE coin = ?",
-            (coin,),
-        )
+        row = self._one(f"{_COINS} WHERE coin = ?", (coin,))
         return None if row is None else self._rows(self._coin_record, [row])[0]
 
     def _coin_rows(self, contract: Digest | None) -> list[CoinRecord]:
         if contract is None:
-            rows = self._all(
-                "SELECT coin, amount, owner, contract, holding, minted_by FROM coins ORDER BY coin"
-            )
+            rows = self._all(f"{_COINS} ORDER BY coin")
         else:
-            rows = self._all(
-                "SELECT coin, amount, owner, contract, holding, minted_by FROM coins"
-                " WHERE contract = ? ORDER BY coin",
-                (contract.raw,),
-            )
+            rows = self._all(f"{_COINS} WHERE contract = ? ORDER BY coin", (contract.raw,))
         return self._rows(self._coin_record, rows)
 
     def _put_coin(self, record: CoinRecord) -> None:
@@ -458,20 +446,20 @@ class SqliteLedger(Ledger):
     @staticmethod
     def _bond_record(r: Any) -> BondRecord:
         return BondRecord(
-            Digest(r[0]), _key(r[1]), int(r[2]), Digest(r[3]), BondState(r[4]), _opt_digest(r[5])
+            Digest(r[0]),
+            PublicKey(r[1]),
+            int(r[2]),
+            Digest(r[3]),
+            BondState(r[4]),
+            _opt_digest(r[5]),
         )
 
     def _bond(self, bond: Digest) -> BondRecord | None:
-        row = self._one(
-            "SELECT id, owner, amount, subject, state, closed_by FROM bonds WHERE id = ?",
-            (bond.raw,),
-        )
+        row = self._one(f"{_BONDS} WHERE id = ?", (bond.raw,))
         return None if row is None else self._rows(self._bond_record, [row])[0]
 
     def _bond_rows(self) -> list[BondRecord]:
-        rows = self._all(
-            "SELECT id, owner, amount, subject, state, closed_by FROM bonds ORDER BY id"
-        )
+        rows = self._all(f"{_BONDS} ORDER BY id")
         return self._rows(self._bond_record, rows)
 
     def _put_bond(self, record: BondRecord) -> None:

@@ -29,14 +29,13 @@ from typing import Any, Final
 
 import attrs
 
-from ._claims import COIN_ID_LIMIT, Statement, _coin_id, _non_negative, _positive
+from ._claims import Statement
 from ._encoding import Canonical, canonical
 from ._errors import EncodingError
 from ._hashing import DIGEST_SIZE, Digest
 from ._identity import Party, PublicKey
 from ._ladder import Ladder
-
-__all__ = ["COIN_ID_LIMIT"]  # defined in _claims; other modules import it from here too
+from ._validators import _coin_id, _non_negative, _positive
 
 MAX_CASES: Final = 64
 MAX_PARTIES: Final = 64

@@ -217,11 +217,10 @@ def choose_arity(
     _int_arg("max_arity", max_arity, 2)
     if max_arity > MAX_ARITY:
         raise ParameterError(f"max_arity is at most {MAX_ARITY}")
-    for name, value in (("round_cost", round_cost), ("hash_cost", hash_cost)):
+    costs = (("round_cost", round_cost), ("hash_cost", hash_cost), ("step_cost", step_cost))
+    for name, value in costs:
         if not isinstance(value, int | float) or not 0 <= value < float("inf"):
             raise ParameterError(f"{name} must be a finite non-negative number")
-    if not isinstance(step_cost, int | float) or not 0 <= step_cost < float("inf"):
-        raise ParameterError("step_cost must be a finite non-negative number")
     best = game_cost(
         steps, interval, 2, round_cost=round_cost, hash_cost=hash_cost, step_cost=step_cost
     )

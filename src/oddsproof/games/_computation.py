@@ -72,6 +72,13 @@ def value_bytes(values: Array, precision: int) -> bytes:
     return quantized_bytes(array, precision)
 
 
+def state_digest(state: Array, precision: int) -> Digest:
+    """The hash of a state at ``precision``, shape included: the one definition of a state id."""
+    array = np.asarray(state)
+    shape = b"".join(int(d).to_bytes(8, "big") for d in array.shape)
+    return tagged_hash(STATE_TAG, shape, value_bytes(array, precision))
+
+
 @attrs.frozen
 class ParallelComputation:
     """F(X) as ``spec.size`` independent pieces, evaluated by ``pieces`` on any subset."""
@@ -130,9 +137,7 @@ class SerialComputation:
 
     def state_hash(self, state: Array) -> Digest:
         """The hash of a state at the declared precision (shape included)."""
-        array = np.asarray(state)
-        shape = b"".join(int(d).to_bytes(8, "big") for d in array.shape)
-        return tagged_hash(STATE_TAG, shape, value_bytes(array, self.spec.precision))
+        return state_digest(state, self.spec.precision)
 
     def run(self, state: Array, start: int, stop: int) -> Array:
         """The state after step ``stop - 1``, starting from ``state`` (the state at ``start``)."""

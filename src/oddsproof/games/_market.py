@@ -62,6 +62,7 @@ from ._bets import (
     OrderCancel,
     OrderRefused,
     OrderRejection,
+    _signed_order,
     settle_bet,
 )
 
@@ -621,13 +622,9 @@ class ClaimMarket:
         return order
 
     def _verify(self, signed: Signed[BetOrder]) -> BetOrder:
-        body = signed.body
-        if body.terms != self.terms.id:
+        if signed.body.terms != self.terms.id:
             raise OrderRefused(OrderRejection.WRONG_MARKET, "the order is for another market")
-        try:
-            return signed.verify(self.domain, signers=[body.poster])
-        except SignatureError as exc:
-            raise OrderRefused(OrderRejection.UNSIGNED, f"not signed by its poster: {exc}") from exc
+        return _signed_order(signed, self.domain)
 
     def _pend(self, match: BetMatch) -> PendingBet:
         contract = match.contract(self.terms)

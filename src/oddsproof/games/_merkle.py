@@ -56,8 +56,7 @@ def leaf_hashes_of_rows(rows: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """Leaf hashes of each row of a 2-D ``uint8`` array (each row one leaf's bytes)."""
     if rows.ndim != 2 or rows.dtype != np.uint8:
         raise GamesError("rows must be a 2-D uint8 array")
-    contiguous = np.ascontiguousarray(rows)
-    return leaf_hashes(bytes(row) for row in contiguous) if len(contiguous) else leaf_hashes([])
+    return leaf_hashes(bytes(row) for row in np.ascontiguousarray(rows))
 
 
 def _parent_level(level: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -254,12 +253,12 @@ def verify_chunk(root: Digest, size: int, chunk: bytes, proof: InclusionProof) -
 
 
 def _replay(
-    size: int, leaf_hashes_by_index: dict[int, Digest], proof: MultiProof
+    root: Digest, size: int, leaf_hashes_by_index: dict[int, Digest], proof: MultiProof
 ) -> list[dict[int, bytes]]:
     """Recompute a multi-proof level by level; every node known on each level, root last.
 
-    Raises :class:`ProofError` if the proof does not fit the leaves and the size (but does not
-    compare the root: the callers do).
+    Raises :class:`ProofError` if the proof does not fit the leaves and the size, or does not
+    lead to ``root``.
     """
     if not isinstance(proof, MultiProof):
         raise ProofError("not a multi-proof")
@@ -297,6 +296,8 @@ def _replay(
         level_size = (level_size + 1) // 2
     if next(supply, None) is not None:
         raise ProofError("multi-proof carries unused hashes")
+    if Digest(levels[-1][0]) != root:
+        raise ProofError("multi-proof does not lead to the root")
     return levels
 
 
@@ -308,9 +309,7 @@ def verify_many(
 
     The leaves must be exactly ``proof.indices``, and every hash in the proof must be used.
     """
-    levels = _replay(size, leaf_hashes_by_index, proof)
-    if Digest(levels[-1][0]) != root:
-        raise ProofError("multi-proof does not lead to the root")
+    _replay(root, size, leaf_hashes_by_index, proof)
 
 
 def split_multi_proof(
@@ -322,9 +321,7 @@ def split_multi_proof(
     A verifier holding a multi-proof can so hand a third party the short audit path of just
     the one leaf that matters (a fraud proof), without asking the prover again.
     """
-    levels = _replay(size, leaf_hashes_by_index, proof)
-    if Digest(levels[-1][0]) != root:
-        raise ProofError("multi-proof does not lead to the root")
+    levels = _replay(root, size, leaf_hashes_by_index, proof)
     proofs: dict[int, InclusionProof] = {}
     for index in proof.indices:
         path: list[Digest] = []

@@ -144,10 +144,7 @@ class SeedSchedule:
         _check_index("stop", stop)
         if stop < start:
             raise ParameterError(f"stop {stop} is before start {start}")
-        out: list[Digest] = []
-        for i in range(start, stop):
-            out.append(self.seed(i))
-        return tuple(out)
+        return tuple(self.seed(i) for i in range(start, stop))
 
 
 def _bit_generator(seed: Digest) -> np.random.PCG64:

@@ -94,6 +94,17 @@ class HonestSerialSolver(_Timed):
     def _hashes(self, game: BisectionGame, points: tuple[int, ...]) -> list[Digest]:
         return list(self.trace.hashes(points))
 
+    def _whole_split(self, game: BisectionGame, *, prove: bool) -> Signed[BisectionMove]:
+        """A split of the whole interval as its only piece (a move the referee must punish)."""
+        lo, hi = game.interval
+        hashes = (self.trace.hash(lo), self.trace.hash(hi))
+        fresh = game.unproven((lo, hi)) if prove else ()
+        proof = self.trace.prove(fresh) if fresh else None
+        body: BisectionMove = SplitMove(
+            game.id, game.head, game.round + 1, self._at(game), lo, hi, (lo, hi), hashes, proof
+        )
+        return Signed.create(body, game.domain, self.identity)
+
     def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
         """SplitMove with true hashes, or reveal the true state."""
         if game.phase is BisectionPhase.SPLIT:
@@ -158,12 +169,7 @@ class AfterEndSolver(HonestSerialSolver):
         """Another split once the interval is one step."""
         if game.phase is not BisectionPhase.REVEAL:
             return super().act(game)
-        lo, hi = game.interval
-        hashes = (self.trace.hash(lo), self.trace.hash(hi))
-        body: BisectionMove = SplitMove(
-            game.id, game.head, game.round + 1, self._at(game), lo, hi, (lo, hi), hashes, None
-        )
-        return Signed.create(body, game.domain, self.identity)
+        return self._whole_split(game, prove=False)
 
 
 @attrs.define
@@ -174,14 +180,7 @@ class NonShrinkingSolver(HonestSerialSolver):
         """A one-piece split."""
         if game.phase is not BisectionPhase.SPLIT:
             return super().act(game)
-        lo, hi = game.interval
-        hashes = (self.trace.hash(lo), self.trace.hash(hi))
-        fresh = game.unproven((lo, hi))
-        proof = self.trace.prove(fresh) if fresh else None
-        body: BisectionMove = SplitMove(
-            game.id, game.head, game.round + 1, self._at(game), lo, hi, (lo, hi), hashes, proof
-        )
-        return Signed.create(body, game.domain, self.identity)
+        return self._whole_split(game, prove=True)
 
 
 @attrs.define

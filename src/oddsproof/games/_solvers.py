@@ -320,8 +320,7 @@ class SizeLyingSolver(ParallelSolver):
                 for i in challenge.indices(commitment)
             }
         )
-        width = commitment.chunk * commitment.row_bytes
-        chunks = tuple(committed.data[leaf * width : (leaf + 1) * width] for leaf in leaves)
+        chunks = tuple(committed.chunk_bytes(leaf) for leaf in leaves)
         return Opening(challenge.claim, chunks, committed.tree.prove_many(leaves))
 
 

@@ -29,10 +29,9 @@ from oddsproof.contracts import (
     Signed,
     TraceCommitment,
     merkle_leaf_hash,
-    tagged_hash,
 )
 
-from ._computation import STATE_TAG, Array, SerialComputation, input_id, value_bytes
+from ._computation import Array, SerialComputation, input_id, state_digest, value_bytes
 from ._errors import GamesError, ParameterError
 from ._merkle import MerkleTree, MultiProof, leaf_hashes
 
@@ -54,12 +53,10 @@ def state_hash(state: Array, precision: int) -> Digest:
     """The hash of a state at ``precision``: the same value as ``SerialComputation.state_hash``,
     for parties (a referee, a third party) that hold no computation."""
     try:
-        array = np.asarray(state)
-        shape = b"".join(int(d).to_bytes(8, "big") for d in array.shape)
-        return tagged_hash(STATE_TAG, shape, value_bytes(array, precision))
+        return state_digest(state, precision)
+    except GamesError:
+        raise
     except (TypeError, ValueError, OverflowError) as exc:
-        if isinstance(exc, GamesError):
-            raise
         raise TraceError(f"cannot hash this state: {exc}") from exc
 
 

@@ -83,7 +83,7 @@ from oddsproof.games import (
 
 from ._jobs import Job, honest_trace
 from ._market import LOTTERY_INPUT, Episode, Marketplace, Outcome, SpotEvidence
-from ._validation import check_choice, check_fraction, check_int, check_type
+from ._validation import attr_int, check_choice, check_fraction, check_int, check_type
 from ._values import SYBIL
 
 # --- validators (attrs) raising InvalidArgument -------------------------------------------------
@@ -94,12 +94,8 @@ def _fraction_field(_inst: object, attr: attrs.Attribute[Any], value: Any) -> No
     check_fraction(attr.name, value, low=Fraction(0), high=Fraction(1))
 
 
-def _natural(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    check_int(attr.name, value, min_value=0, max_value=2**32)
-
-
-def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    check_int(attr.name, value, min_value=1, max_value=2**32)
+_natural = attr_int(0, 2**32)
+_positive = attr_int(1, 2**32)
 
 
 def _one_of(*choices: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
@@ -185,6 +181,15 @@ class _Recorded:
         return outcome.reason.value
 
 
+def _no_corrupt_levels(_final: int) -> frozenset[int]:
+    return frozenset()
+
+
+def _faithful(who: Identity, _job: Job, trace: Checkpoints) -> BisectionPlayer:
+    """Defends the run it committed to, faked step included (``HonestSerialSolver``)."""
+    return HonestSerialSolver(who, trace=trace)
+
+
 def _payer(ep: Episode, claim: Digest, fallback: Identity) -> Identity:
     for record in ep.ledger.holdings(claim=claim):
         if record.holding.payer is not None and ep.honest(record.holding.payer):
@@ -198,7 +203,7 @@ def _not_applicable(ep: Episode) -> Outcome:
 
 
 def _serial_job(
-    ep: Episode, *, corrupt: Callable[[int], frozenset[int]] = lambda _final: frozenset()
+    ep: Episode, *, corrupt: Callable[[int], frozenset[int]] = _no_corrupt_levels
 ) -> tuple[Job, Identity, Identity] | Outcome:
     """The contract's first serial job (its solver and buyer), opened in a court of
     re-execution judges (``corrupt`` levels rule for the claimant); or the outcome of an
@@ -221,14 +226,15 @@ def _serial_attack(
     *,
     what: str,
     step: int,
-    player: Callable[[Identity, Job, Checkpoints], BisectionPlayer],
+    player: Callable[[Identity, Job, Checkpoints], BisectionPlayer] = _faithful,
     litigant: Callable[[Identity], Litigant] = Litigant.honest,
-    corrupt: Callable[[int], frozenset[int]] = lambda _final: frozenset(),
+    corrupt: Callable[[int], frozenset[int]] = _no_corrupt_levels,
     sybil_first: bool = False,
     reason: str | None = None,
 ) -> Outcome:
-    """Bob claims a serial job with step ``step`` faked and defends it with ``player``; an
-    honest payer challenges (after Bob's sybil, if ``sybil_first``); the court decides."""
+    """Bob claims a serial job with step ``step`` faked and defends it with ``player`` (by
+    default faithfully); an honest payer challenges (after Bob's sybil, if ``sybil_first``);
+    the court decides."""
     found = _serial_job(ep, corrupt=corrupt)
     if isinstance(found, Outcome):
         return found
@@ -512,7 +518,6 @@ class StepFaker(Adversary):
             ep,
             what="defended faithfully",
             step=self.step,
-            player=lambda who, _job, trace: HonestSerialSolver(who, trace=trace),
         )
 
 
@@ -590,7 +595,6 @@ class Staller(Adversary):
                 ep,
                 what="it will not defend it",
                 step=self.step,
-                player=lambda who, _job, trace: HonestSerialSolver(who, trace=trace),
                 litigant=Litigant.passive,
                 reason="no-defence",
             )
@@ -682,7 +686,6 @@ class ArbiterColluder(Adversary):
             ep,
             what=f"arbiters of levels {sorted(levels)} are bribed",
             step=self.step,
-            player=lambda who, _job, trace: HonestSerialSolver(who, trace=trace),
             corrupt=lambda final: frozenset(lv for lv in levels if lv < final),
         )
 
@@ -709,7 +712,6 @@ class SybilDisputer(Adversary):
             ep,
             what="its sybil will dispute it first",
             step=self.step,
-            player=lambda who, _job, trace: HonestSerialSolver(who, trace=trace),
             sybil_first=True,
         )
 

@@ -29,15 +29,7 @@ from oddsproof.games import (
     ray_tracer,
 )
 
-from ._validation import check_int, check_type
-
-
-def _computation(_inst: object, _attr: object, value: Any) -> None:
-    check_type("computation", value, (ParallelComputation, SerialComputation))
-
-
-def _data(_inst: object, _attr: object, value: Any) -> None:
-    check_type("data", value, bytes)
+from ._validation import attr_type, check_int
 
 
 def _interval(inst: Job, _attr: object, value: Any) -> None:
@@ -47,19 +39,17 @@ def _interval(inst: Job, _attr: object, value: Any) -> None:
         raise InvalidArgument(f"interval={value} must divide the {computation.steps} steps")
 
 
-def _name(_inst: object, _attr: object, value: Any) -> None:
-    check_type("name", value, str)
-
-
 @attrs.frozen
 class Job:
     """A computation a marketplace pays for and its input; ``interval`` is the checkpoint
     interval a solver of serial work commits to (it must divide the steps)."""
 
-    computation: ParallelComputation | SerialComputation = attrs.field(validator=_computation)
-    data: bytes = attrs.field(validator=_data)
+    computation: ParallelComputation | SerialComputation = attrs.field(
+        validator=attr_type((ParallelComputation, SerialComputation))
+    )
+    data: bytes = attrs.field(validator=attr_type(bytes))
     interval: int = attrs.field(default=1, validator=_interval, kw_only=True)
-    name: str = attrs.field(default="", validator=_name, kw_only=True)
+    name: str = attrs.field(default="", validator=attr_type(str), kw_only=True)
 
     @property
     def serial(self) -> bool:

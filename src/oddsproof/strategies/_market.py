@@ -96,8 +96,8 @@ from oddsproof.games import (
 )
 
 from ._jobs import Job, default_jobs
-from ._validation import check_fraction, check_int, check_sequence, check_type
-from ._values import ARBITER_IDENTITIES, BEACON_IDENTITY, IDENTITIES, SYBIL, default_ladder
+from ._validation import attr_int, attr_type, check_fraction, check_sequence, check_type
+from ._values import _KNOWN, BEACON_IDENTITY, SYBIL, default_ladder
 
 NONCE_TAG = "oddsproof/strategies/verifier-nonce/v1"
 MAX_COURT_STEPS = 1_000
@@ -118,20 +118,6 @@ def _fraud_fraction(value: Any) -> Fraction | None:
 
 def _probability(value: Any) -> Fraction:
     return check_fraction("ticket_probability", value, low=Fraction(0), high=Fraction(1))
-
-
-def _int_at_least(low: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-        check_int(attr.name, value, min_value=low, max_value=2**62)
-
-    return check
-
-
-def _instance(types: type | tuple[type, ...]) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-        check_type(attr.name, value, types)
-
-    return check
 
 
 def _jobs(value: Any) -> tuple[Job, ...]:
@@ -186,23 +172,23 @@ class Marketplace:
         default=None,
         converter=_fraud_fraction,
     )
-    ladder: Ladder | None = attrs.field(default=None, validator=_instance((Ladder, type(None))))
-    claim_bond: int = attrs.field(default=200, validator=_int_at_least(0))
-    challenge_window: int = attrs.field(default=1_000, validator=_int_at_least(2))
-    open_challenges: bool = attrs.field(default=False, validator=_instance(bool))
-    cover_every_ticket: bool = attrs.field(default=True, validator=_instance(bool))
-    funds: int = attrs.field(default=100_000, validator=_int_at_least(1))
-    face_value: int = attrs.field(default=100, validator=_int_at_least(1))
+    ladder: Ladder | None = attrs.field(default=None, validator=attr_type((Ladder, type(None))))
+    claim_bond: int = attrs.field(default=200, validator=attr_int(0))
+    challenge_window: int = attrs.field(default=1_000, validator=attr_int(2))
+    open_challenges: bool = attrs.field(default=False, validator=attr_type(bool))
+    cover_every_ticket: bool = attrs.field(default=True, validator=attr_type(bool))
+    funds: int = attrs.field(default=100_000, validator=attr_int(1))
+    face_value: int = attrs.field(default=100, validator=attr_int(1))
     ticket_probability: Fraction = attrs.field(
         default=Fraction(1, 2),
         converter=_probability,
     )
-    tickets: int = attrs.field(default=12, validator=_int_at_least(1))
-    deposit: int = attrs.field(default=5_000, validator=_int_at_least(1))
-    penalty: int = attrs.field(default=1_000, validator=_int_at_least(0))
-    worker_bond: int = attrs.field(default=500, validator=_int_at_least(1))
+    tickets: int = attrs.field(default=12, validator=attr_int(1))
+    deposit: int = attrs.field(default=5_000, validator=attr_int(1))
+    penalty: int = attrs.field(default=1_000, validator=attr_int(0))
+    worker_bond: int = attrs.field(default=500, validator=attr_int(1))
     identities: tuple[Identity, ...] = attrs.field(default=(), converter=_identities)
-    domain: Domain = attrs.field(default=Domain("oddsproof-market"), validator=_instance(Domain))
+    domain: Domain = attrs.field(default=Domain("oddsproof-market"), validator=attr_type(Domain))
     ledger: Callable[[], Ledger] = attrs.field(default=MemoryLedger, validator=_ledger_factory)
     secret: bytes = attrs.field(factory=_default_secret, validator=_secret)
 
@@ -231,14 +217,14 @@ class Outcome:
     happened, one line per move.
     """
 
-    adversary: str = attrs.field(validator=_instance(str))
-    applicable: bool = attrs.field(validator=_instance(bool))
-    caught: bool = attrs.field(validator=_instance(bool))
-    stopped_by: tuple[str, ...] = attrs.field(validator=_instance(tuple))
-    honest_parties_lost: int = attrs.field(validator=_int_at_least(0))
-    adversary_change: int = attrs.field(validator=_instance(int))
-    conserved: bool = attrs.field(validator=_instance(bool))
-    story: tuple[str, ...] = attrs.field(validator=_instance(tuple))
+    adversary: str = attrs.field(validator=attr_type(str))
+    applicable: bool = attrs.field(validator=attr_type(bool))
+    caught: bool = attrs.field(validator=attr_type(bool))
+    stopped_by: tuple[str, ...] = attrs.field(validator=attr_type(tuple))
+    honest_parties_lost: int = attrs.field(validator=attr_int(0))
+    adversary_change: int = attrs.field(validator=attr_type(int))
+    conserved: bool = attrs.field(validator=attr_type(bool))
+    story: tuple[str, ...] = attrs.field(validator=attr_type(tuple))
 
     def __str__(self) -> str:
         head = f"{self.adversary}: " + ("caught" if self.caught else "not caught")
@@ -298,10 +284,7 @@ class Episode:
         ladder = market.ladder or contract.ladder or default_ladder()
         self.contract = contract if contract.ladder == ladder else with_ladder(contract, ladder)
         self.ladder = ladder
-        self._known = {
-            i.key.raw: i
-            for i in (*IDENTITIES, *ARBITER_IDENTITIES, BEACON_IDENTITY, SYBIL, *market.identities)
-        }
+        self._known = {**_KNOWN, **{i.key.raw: i for i in market.identities}}
         for party in (*self.contract.parties, *ladder.arbiters):
             self.identity(party)
         self.ledger = market.ledger()
@@ -474,9 +457,7 @@ class Episode:
             end = max(analyze(self.contract).ends_by, self.contract.created) + 1
             state = self.court.runtime.state(self.contract.id)
             self.court.runtime.advance(self.contract.id, now=max(end, state.time))
-            leftover = self.ledger.escrows(self.contract.id)
-            if any(leftover.values()) or self.ledger.coins(contract=self.contract.id):
-                sweep(self.ledger, self.contract.id, ref=b"market-end")
+            sweep(self.ledger, self.contract.id, ref=b"market-end")  # a no-op if nothing is left
         totals = self.ledger.totals()
         start = self._start
         end_wealth = self._wealth_all()

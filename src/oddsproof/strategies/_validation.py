@@ -8,13 +8,15 @@ strategies, the error comes when the strategy is drawn from, not when it is buil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any, TypeVar
 
+import attrs
 from hypothesis.errors import InvalidArgument
 
 T = TypeVar("T")
+AttrsValidator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
 def check_type(name: str, value: Any, types: type | tuple[type, ...]) -> None:
@@ -93,3 +95,21 @@ def check_sequence(
     if len(items) < min_size:
         raise InvalidArgument(f"{name} must hold at least {min_size} item(s), got {len(items)}")
     return items
+
+
+def attr_type(types: type | tuple[type, ...]) -> AttrsValidator:
+    """An attrs validator: :func:`check_type`, named after the field."""
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        check_type(attr.name, value, types)
+
+    return check
+
+
+def attr_int(low: int, high: int = 2**62) -> AttrsValidator:
+    """An attrs validator: :func:`check_int` within ``[low, high]``, named after the field."""
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        check_int(attr.name, value, min_value=low, max_value=high)
+
+    return check

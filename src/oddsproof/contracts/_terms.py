@@ -290,25 +290,3 @@ class Contract(Canonical):
         return None
 
 
-@canonical("transfer")
-@attrs.frozen
-class Transfer(Canonical):
-    """A movement of value a contract step produces: an amount, or a named coin.
-
-    ``condition`` is the id of the claim the payee's ownership depends on, when the transfer was
-    made under a :class:`Supplies` case: until that claim is upheld for good, the value is held
-    conditionally and a failed claim unwinds it.
-    """
-
-    payer: Party = attrs.field(validator=_party)
-    payee: Party = attrs.field(validator=_party)
-    amount: int = attrs.field(validator=_non_negative)
-    coin: str | None = attrs.field(default=None, validator=attrs.validators.optional(_coin_id))
-    condition: Digest | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_digest)
-    )
-
-    @amount.validator
-    def _amount_or_coin(self, _attr: object, value: int) -> None:
-        if self.coin is None and type(value) is int and value < 1:
-            raise EncodingError("a transfer moves a positive amount or a named coin")

@@ -37,37 +37,12 @@ from ._errors import ParameterError
 from ._trace import Checkpoints, commit_trace
 
 
-class BisectionPlayer(Protocol):
-    """Anything that can take a turn in a bisection game."""
-
-    identity: Identity
-
-    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
-        """The move to make now, or ``None`` to stay silent."""
 
 
-def _delays(_inst: object, _attr: object, value: Any) -> None:
-    if not isinstance(value, tuple) or not value:
-        raise ParameterError("delays is a non-empty tuple of seconds")
-    if not all(type(d) is int and d >= 0 for d in value):
-        raise ParameterError("delays are non-negative integers")
 
 
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or value < 0:
-        raise ParameterError(f"{attr.name} is a non-negative integer, got {value!r}")
 
 
-@attrs.define
-class _Timed:
-    identity: Identity = attrs.field(validator=attrs.validators.instance_of(Identity))
-    delays: tuple[int, ...] = attrs.field(default=(0,), kw_only=True, validator=_delays)
-    moved: int = attrs.field(default=0, init=False)
-
-    def _at(self, game: BisectionGame) -> int:
-        delay = self.delays[self.moved % len(self.delays)]
-        self.moved += 1
-        return max(game.time, game.turn_start + delay)
 
 
 def faked_chain(computation: SerialComputation, step: int) -> SerialComputation:
@@ -83,40 +58,6 @@ def faked_chain(computation: SerialComputation, step: int) -> SerialComputation:
     return SerialComputation(computation.spec, computation.initial, step_fn)
 
 
-@attrs.define
-class HonestSerialSolver(_Timed):
-    """Posts its true state hashes with proofs, and reveals its true state at the end."""
-
-    trace: Checkpoints = attrs.field(
-        kw_only=True, validator=attrs.validators.instance_of(Checkpoints)
-    )
-
-    def _hashes(self, game: BisectionGame, points: tuple[int, ...]) -> list[Digest]:
-        return list(self.trace.hashes(points))
-
-    def _whole_split(self, game: BisectionGame, *, prove: bool) -> Signed[BisectionMove]:
-        """A split of the whole interval as its only piece (a move the referee must punish)."""
-        lo, hi = game.interval
-        hashes = (self.trace.hash(lo), self.trace.hash(hi))
-        fresh = game.unproven((lo, hi)) if prove else ()
-        proof = self.trace.prove(fresh) if fresh else None
-        body: BisectionMove = SplitMove(
-            game.id, game.head, game.round + 1, self._at(game), lo, hi, (lo, hi), hashes, proof
-        )
-        return Signed.create(body, game.domain, self.identity)
-
-    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
-        """SplitMove with true hashes, or reveal the true state."""
-        if game.phase is BisectionPhase.SPLIT:
-            points = game.points()
-            hashes = self._hashes(game, points)
-            fresh = game.unproven(points)
-            proof = self.trace.prove(fresh) if fresh else None
-            return game.split(self.identity, hashes, proof, self._at(game))
-        if game.phase is BisectionPhase.REVEAL:
-            lo, _ = game.interval
-            return game.reveal(self.identity, self.trace.state(lo), self._at(game))
-        return None
 
 
 @attrs.define
@@ -183,34 +124,6 @@ class NonShrinkingSolver(HonestSerialSolver):
         return self._whole_split(game, prove=True)
 
 
-@attrs.define
-class HonestChallenger(_Timed):
-    """Challenges only a claim whose output differs from its own run, then always picks the
-    first piece whose upper end it disagrees with (or the first piece if it disagrees at the
-    lower end, which can only be step 0)."""
-
-    trace: Checkpoints = attrs.field(
-        kw_only=True, validator=attrs.validators.instance_of(Checkpoints)
-    )
-
-    def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
-        """BisectionChallenge or pick."""
-        if game.phase is BisectionPhase.OPEN:
-            if self.trace.output == game.setup.claim.body.output:
-                return None
-            return game.challenge(self.identity, self._at(game))
-        if game.phase is not BisectionPhase.PICK:
-            return None
-        points = game.points()
-        chosen = len(points) - 1
-        if game.posted(points[0]) == self.trace.hash(points[0]):
-            for j in range(1, len(points)):
-                if game.posted(points[j]) != self.trace.hash(points[j]):
-                    chosen = j
-                    break
-        else:
-            chosen = 1
-        return game.pick(self.identity, points[chosen - 1], points[chosen], self._at(game))
 
 
 @attrs.define
@@ -255,25 +168,3 @@ class NonShrinkingChallenger(LyingChallenger):
         return super().act(game)
 
 
-def play_bisection(
-    game: BisectionGame, solver: BisectionPlayer, challenger: BisectionPlayer
-) -> BisectionTranscript:
-    """Play ``solver`` against ``challenger`` until the game reaches the judge or is decided.
-
-    Each turn the party on turn is asked for a move; silence or a move at or after its deadline
-    runs out its clock. Returns the transcript.
-    """
-    players = {BisectionRole.SOLVER: solver, BisectionRole.CHALLENGER: challenger}
-    while game.phase not in (BisectionPhase.JUDGE, BisectionPhase.DECIDED):
-        turn, deadline = game.turn, game.deadline
-        assert turn is not None
-        assert deadline is not None
-        move = players[turn].act(game)
-        if move is None or move.body.at >= deadline:
-            game.advance(deadline)
-            continue
-        try:
-            game.submit(move, now=move.body.at)
-        except GameOverError:  # pragma: no cover - the deadline check above prevents it
-            break
-    return game.transcript()

@@ -44,39 +44,27 @@ from oddsproof.arbitration import (
     collapse,
     with_ladder,
 )
-from oddsproof.contracts import (
-    Case,
-    Contract,
-    Digest,
-    Domain,
-    EscrowLock,
-    HoldingPass,
-    Identity,
-    Ladder,
-    Ledger,
-    Level,
-    MemoryLedger,
-    Mint,
-    Party,
-    Pay,
-    Payout,
-    Signed,
-    SqliteLedger,
-    Stake,
-    Supplies,
-    Transfer,
-    When,
-)
+from oddsproof.contracts import Case, Contract, Ladder, Level, Pay, Supplies, When
 from oddsproof.games import (
-    FakeStepSolver,
     HonestChallenger,
     HonestSerialSolver,
-    LyingChallenger,
     commit_trace,
-    hash_chain,
     input_id,
     serial_claim,
 )
+from oddsproof.ledger import (
+    EscrowLock,
+    HoldingPass,
+    Ledger,
+    MemoryLedger,
+    Mint,
+    Payout,
+    SqliteLedger,
+    Stake,
+    Transfer,
+)
+from oddsproof.testing import FakeStepSolver, LyingChallenger, hash_chain
+from oddsproof.wire import Digest, Domain, Identity, Party, Signed
 
 PAYER = Identity.from_seed("payer", b"\xa0" * 32).party
 HOLDERS = tuple(Identity.from_seed(f"h{i}", bytes([0xB0 + i]) * 32).key for i in range(16))

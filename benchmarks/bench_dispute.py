@@ -20,18 +20,14 @@ import statistics
 import numpy as np
 
 from _harness import Result, side_by_side, timed
-from oddsproof.contracts import Digest, Domain, Identity
 from oddsproof.games._bisection import BisectionGame, BisectionSetup, check_transcript, choose_arity
-from oddsproof.games._chains import hash_chain
 from oddsproof.games._judge import judge_bisection
 from oddsproof.games._merkle import MerkleTree, leaf_hashes
-from oddsproof.games._serial_solvers import (
-    FakeStepSolver,
-    HonestChallenger,
-    HonestSerialSolver,
-    play_bisection,
-)
+from oddsproof.games._players import HonestChallenger, HonestSerialSolver, play_bisection
 from oddsproof.games._trace import Checkpoints, commit_trace, serial_claim
+from oddsproof.testing._chains import hash_chain
+from oddsproof.testing._serial_cheats import FakeStepSolver
+from oddsproof.wire import Digest, Domain, Identity
 
 DOMAIN = Domain("bench-dispute")
 SOLVER = Identity.from_seed("solver", b"\x51" * 32)

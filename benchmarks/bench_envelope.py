@@ -17,7 +17,7 @@ import attrs
 import nacl.signing
 
 from _harness import Result, side_by_side
-from oddsproof.contracts import Canonical, Digest, Domain, Identity, Signed, canonical, decode
+from oddsproof.wire import Canonical, Digest, Domain, Identity, Signed, canonical, decode
 
 
 @canonical("bench-claim-sized")

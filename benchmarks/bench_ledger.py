@@ -20,16 +20,8 @@ import tempfile
 from pathlib import Path
 
 from _harness import Result, side_by_side, timed
-from oddsproof.contracts import (
-    Digest,
-    EscrowLock,
-    Identity,
-    Mint,
-    Payout,
-    SqliteLedger,
-    Stake,
-    Transfer,
-)
+from oddsproof.ledger import EscrowLock, Mint, Payout, SqliteLedger, Stake, Transfer
+from oddsproof.wire import Digest, Identity
 
 ALICE = Identity.from_seed("alice", b"\x01" * 32).party
 BOB = Identity.from_seed("bob", b"\x02" * 32).party

@@ -49,14 +49,12 @@ import numpy as np
 import numpy.typing as npt
 
 from _harness import Result, side_by_side
-from oddsproof.contracts import Digest, Domain, Identity, Mint, SqliteLedger, tagged_hash
 from oddsproof.games import (
     LocalBeacon,
     LotteryAccount,
     StepCommitment,
     TicketIssuer,
     TicketReceiver,
-    TrainingChain,
     account_state,
     analytic_noise,
     fund_account,
@@ -65,8 +63,10 @@ from oddsproof.games import (
     post_worker_bond,
     redeem,
     to_fixed,
-    zero_input_changes,
 )
+from oddsproof.ledger import Mint, SqliteLedger
+from oddsproof.testing import TrainingChain, zero_input_changes
+from oddsproof.wire import Digest, Domain, Identity, tagged_hash
 
 SIZE = 256
 FRACTION_BITS = 7

@@ -37,18 +37,10 @@ from fractions import Fraction
 from typing import Any
 
 from _harness import Result
-from oddsproof.contracts import (
-    Digest,
-    Domain,
-    Identity,
-    MemoryLedger,
-    Mint,
-    Runtime,
-    Signed,
-    Statement,
-    tagged_hash,
-)
-from oddsproof.games import (
+from oddsproof.contracts import Runtime, Statement
+from oddsproof.games import plan
+from oddsproof.ledger import MemoryLedger, Mint
+from oddsproof.markets import (
     BetOrder,
     BetSide,
     BetTerms,
@@ -56,8 +48,8 @@ from oddsproof.games import (
     ClaimMarket,
     OrderBook,
     ReputationRecord,
-    plan,
 )
+from oddsproof.wire import Digest, Domain, Identity, Signed, tagged_hash
 
 STATEMENT = Statement(
     tagged_hash("bench/code", b"f"),

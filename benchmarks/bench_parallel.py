@@ -26,16 +26,9 @@ import time
 from collections.abc import Callable
 
 from _harness import Result, timed
-from oddsproof.contracts import Digest, Domain, Identity
-from oddsproof.games import (
-    commit_output,
-    demo_scene,
-    nonce_challenge,
-    plan,
-    ray_tracer,
-    sign_claim,
-    spot_check,
-)
+from oddsproof.games import commit_output, nonce_challenge, plan, sign_claim, spot_check
+from oddsproof.testing import demo_scene, ray_tracer
+from oddsproof.wire import Digest, Domain, Identity
 
 EPSILON = 1e-9
 FRAUD_FRACTION = 0.01

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 
 from _harness import Result
-from oddsproof.arbitration import SimulationParams, grid, load_config, simulate
-from oddsproof.arbitration._simulate import PointModel, compile_point
+from oddsproof.economics import SimulationParams, grid, load_config, simulate
+from oddsproof.economics._model import PointModel, compile_point
 
 HERE = Path(__file__).resolve().parent
 RADCAD_PYTHON = HERE / ".venv-radcad" / "bin" / "python"

@@ -28,33 +28,17 @@ from oddsproof.arbitration import (
     Script,
     with_ladder,
 )
-from oddsproof.contracts import (
-    Case,
-    Contract,
-    Domain,
-    HoldingPass,
-    HoldingState,
-    Identity,
-    Ladder,
-    Level,
-    MemoryLedger,
-    Mint,
-    Pay,
-    Settlement,
-    Signed,
-    Supplies,
-    When,
-)
+from oddsproof.contracts import Case, Contract, Ladder, Level, Pay, Settlement, Supplies, When
 from oddsproof.games import (
-    FakeStepSolver,
     HonestChallenger,
     HonestSerialSolver,
-    LyingChallenger,
     commit_trace,
-    hash_chain,
     input_id,
     serial_claim,
 )
+from oddsproof.ledger import HoldingPass, HoldingState, MemoryLedger, Mint
+from oddsproof.testing import FakeStepSolver, LyingChallenger, hash_chain
+from oddsproof.wire import Domain, Identity, Signed
 
 DOMAIN = Domain("example-ladder")
 ALICE = Identity.from_seed("alice", b"\x01" * 32)

@@ -18,33 +18,27 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from oddsproof.contracts import (
-    Computation,
-    Digest,
-    Domain,
-    Identity,
-    MemoryLedger,
-    Mint,
-    Runtime,
-    Shape,
-    Signed,
-)
+from oddsproof.contracts import Computation, Runtime, Shape
 from oddsproof.games import (
+    HonestSolver,
+    ParallelComputation,
+    certificate_ruling,
+    code_digest,
+    spot_check,
+)
+from oddsproof.ledger import MemoryLedger, Mint
+from oddsproof.markets import (
     BetOrder,
     BetSide,
     BetTerms,
     CheckPolicy,
     ClaimMarket,
-    HonestSolver,
-    ParallelComputation,
     Reputation,
-    certificate_ruling,
-    code_digest,
     countersign,
     decide,
     fraud_probability,
-    spot_check,
 )
+from oddsproof.wire import Digest, Domain, Identity, Signed
 
 DOMAIN = Domain("oddsproof-example")
 NOW = 1_700_000_000

@@ -14,7 +14,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from oddsproof.arbitration import (
+from oddsproof.economics import (
     SimulationParams,
     expected_values,
     format_table,

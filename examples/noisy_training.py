@@ -20,7 +20,6 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
-from oddsproof.contracts import Digest, Domain, Identity, MemoryLedger, Mint
 from oddsproof.games import (
     LocalBeacon,
     LotteryAccount,
@@ -29,9 +28,6 @@ from oddsproof.games import (
     TicketReceiver,
     TicketRejected,
     TicketRejection,
-    TrainingChain,
-    TrainingWorker,
-    ZeroShortcutWorker,
     account_state,
     analytic_noise,
     fund_account,
@@ -39,6 +35,9 @@ from oddsproof.games import (
     redeem,
     verify_step,
 )
+from oddsproof.ledger import MemoryLedger, Mint
+from oddsproof.testing import TrainingChain, TrainingWorker, ZeroShortcutWorker
+from oddsproof.wire import Digest, Domain, Identity
 
 DOMAIN = Domain("example-ledger")
 ALICE = Identity.from_seed("alice", b"\x0a" * 32)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from oddsproof.contracts import (
     Computation,
-    Domain,
     Function,
-    Identity,
     Ruling,
     Shape,
     advance,
@@ -21,8 +19,8 @@ from oddsproof.contracts import (
     roles,
     start,
     step,
-    tagged_hash,
 )
+from oddsproof.wire import Domain, Identity, tagged_hash
 
 DOMAIN = Domain("oddsproof-example")
 NOW = 1_700_000_000

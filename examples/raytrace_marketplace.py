@@ -17,20 +17,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from oddsproof.contracts import Case, Contract, Domain, Identity, Send, Signed, Supplies, When
+from oddsproof.contracts import Case, Contract, Send, Supplies, When
 from oddsproof.games import (
-    FakingSolver,
     HonestSolver,
     ParallelSolver,
     SpotCheckResult,
     certificate_ruling,
     check_fraud_proof,
-    demo_scene,
     input_id,
     nonce_challenge,
-    ray_tracer,
     spot_check,
 )
+from oddsproof.testing import FakingSolver, demo_scene, ray_tracer
+from oddsproof.wire import Domain, Identity, Signed
 
 DOMAIN = Domain("example-market")
 ALICE = Identity.from_seed("alice", b"\x0a" * 32)

@@ -17,20 +17,18 @@ from pathlib import Path
 
 from oddsproof.contracts import (
     Computation,
-    Domain,
     Function,
-    Identity,
     Shape,
-    Transfer,
     analyze,
     check_chain,
     check_claim,
     roles,
     start,
     step,
-    tagged_hash,
     when,
 )
+from oddsproof.ledger import Transfer
+from oddsproof.wire import Domain, Identity, tagged_hash
 
 DOMAIN = Domain("oddsproof-example")
 NOW = 1_700_000_000

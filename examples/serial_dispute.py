@@ -13,25 +13,23 @@ from __future__ import annotations
 
 import time
 
-from oddsproof.contracts import Digest, Domain, Identity
 from oddsproof.games import (
     BisectionGame,
     BisectionPlayer,
     BisectionSetup,
     Checkpoints,
-    FakeStepSolver,
     HonestChallenger,
     HonestSerialSolver,
-    LyingChallenger,
     check_ruling,
     choose_arity,
     commit_trace,
-    hash_chain,
     judge_bisection,
     max_rounds,
     play_bisection,
     serial_claim,
 )
+from oddsproof.testing import FakeStepSolver, LyingChallenger, hash_chain
+from oddsproof.wire import Digest, Domain, Identity
 
 DOMAIN = Domain("example-ledger")
 BOB = Identity.from_seed("bob", b"\x0b" * 32)

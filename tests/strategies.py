@@ -14,41 +14,35 @@ from hypothesis import strategies as st
 
 import oddsproof.strategies as public
 from oddsproof.contracts import (
-    INT_LIMIT,
     Agreed,
     Allocation,
     BeaconRound,
     Bet,
     Both,
-    Canonical,
     Case,
     Claim,
     Close,
     Computation,
     Condition,
     Contract,
-    Digest,
-    Domain,
-    Identity,
-    Party,
     Pay,
     Ruling,
     Send,
     Seq,
     Settlement,
     Shape,
-    Signed,
     Statement,
     Supplies,
     Term,
     TraceCommitment,
-    Transfer,
     Verdict,
     When,
     lottery,
 )
+from oddsproof.ledger import Transfer
 from oddsproof.strategies import distinct_parties, settlements, trace_commitments, transfers
 from oddsproof.strategies._values import beacon_round
+from oddsproof.wire import INT_LIMIT, Canonical, Digest, Domain, Identity, Party, Signed
 
 IDENTITIES = public.IDENTITIES
 BEACON = public.BEACON_IDENTITY
@@ -110,7 +104,8 @@ canonical_objects: st.SearchStrategy[Canonical] = unsigned_objects | signed_obje
 
 # --- foundation tests ---
 
-from oddsproof.contracts import Lottery, Signature  # noqa: E402 - kept with the section using them
+from oddsproof.contracts import Lottery  # noqa: E402 - kept with the section using them
+from oddsproof.wire import Signature  # noqa: E402
 
 signatures = st.builds(
     Signature,
@@ -169,7 +164,8 @@ objects_by_kind: dict[type[Canonical], st.SearchStrategy[Canonical]] = {
 
 import attrs  # noqa: E402 - kept with the section using it
 
-from oddsproof.contracts import (  # noqa: E402 - kept with the section using them
+from oddsproof.errors import EncodingError  # noqa: E402
+from oddsproof.ledger import (  # noqa: E402 - kept with the section using them
     BondForfeit,
     BondPost,
     BondRelease,
@@ -178,7 +174,6 @@ from oddsproof.contracts import (  # noqa: E402 - kept with the section using th
     CoinMint,
     CoinMove,
     Correction,
-    EncodingError,
     Entry,
     EscrowLock,
     Holding,
@@ -188,11 +183,11 @@ from oddsproof.contracts import (  # noqa: E402 - kept with the section using th
     Mint,
     Move,
     Payout,
-    PublicKey,
     Refund,
     ResolveCondition,
     Stake,
 )
+from oddsproof.wire import PublicKey  # noqa: E402
 
 keys = identities.map(lambda i: i.key)
 refs = st.binary(min_size=1, max_size=8)
@@ -417,12 +412,9 @@ from oddsproof.contracts import (  # noqa: E402 - kept with the section using th
     Rejection,
     Step,
     StepWarning,
-    tagged_hash,
 )
-from oddsproof.strategies._values import (  # noqa: E402 - kept with the section using them
-    Vocabulary,
-    well_formed_contract,
-)
+from oddsproof.strategies._values import Vocabulary, well_formed_contract  # noqa: E402 - kept with the section using them
+from oddsproof.wire import tagged_hash  # noqa: E402
 
 SEMANTICS_DOMAIN = Domain("oddsproof-test")
 ARBITERS = IDENTITIES[4:6]
@@ -608,23 +600,25 @@ import numpy as np  # noqa: E402 - kept with the section using it
 
 from oddsproof.games import (  # noqa: E402 - kept with the section using them
     Challenge,
-    ChunkSwappingSolver,
-    FakingSolver,
     FraudProof,
     HonestSolver,
     Opening,
     OutputCommitment,
     ParallelComputation,
     ParallelSolver,
-    ProofForgingSolver,
-    SizeLyingSolver,
     SpotCheckCertificate,
     SpotCheckResult,
-    WithholdingSolver,
     code_digest,
     nonce_challenge,
     plan,
     spot_check,
+)
+from oddsproof.testing import (  # noqa: E402
+    ChunkSwappingSolver,
+    FakingSolver,
+    ProofForgingSolver,
+    SizeLyingSolver,
+    WithholdingSolver,
 )
 
 
@@ -790,9 +784,8 @@ from oddsproof.games import (  # noqa: E402
     RevealMove,
     SerialComputation,
     SplitMove,
-    hash_chain,
-    logistic_chain,
 )
+from oddsproof.testing import hash_chain, logistic_chain  # noqa: E402
 
 BISECTION_DOMAIN = Domain("oddsproof-bisection-test")
 SOLVER_ID, CHALLENGER_ID, JUDGE_ID = IDENTITIES[1], IDENTITIES[0], IDENTITIES[2]
@@ -940,12 +933,11 @@ from oddsproof.games import (  # noqa: E402 - kept with the section using them
     TicketBundle,
     TicketIssuer,
     TicketReceiver,
-    TrainingChain,
-    TrainingWorker,
     UnlockRequest,
     WinningTicket,
     batch_tree,
 )
+from oddsproof.testing import TrainingChain, TrainingWorker  # noqa: E402
 
 LOTTERY_DOMAIN = Domain("oddsproof-lottery-test")
 SENDER, WORKER, JUDGE = IDENTITIES[0], IDENTITIES[1], IDENTITIES[2]  # alice pays, bob works
@@ -1060,11 +1052,7 @@ objects_by_kind.update(
 
 # --- bets ---
 
-from oddsproof.games import (  # noqa: E402 - kept with the section using them
-    BetOrder,
-    BetTerms,
-    OrderCancel,
-)
+from oddsproof.markets import BetOrder, BetTerms, OrderCancel  # noqa: E402 - kept with the section using them
 
 bet_odds = public.odds()
 """Odds (b, l) in lowest terms, as orders carry them."""
@@ -1208,18 +1196,17 @@ from oddsproof.arbitration import (  # noqa: E402 - kept with the section using 
     ReexecutionJudge,
     Script,
 )
-from oddsproof.contracts import Ledger as _Ledger  # noqa: E402
-from oddsproof.contracts import MemoryLedger as _MemoryLedger  # noqa: E402
-from oddsproof.contracts import Mint as _Mint  # noqa: E402
 from oddsproof.games import (  # noqa: E402
-    FakeStepSolver,
     HonestChallenger,
     HonestSerialSolver,
-    LyingChallenger,
     commit_trace,
     input_id,
     serial_claim,
 )
+from oddsproof.ledger import Ledger as _Ledger  # noqa: E402
+from oddsproof.ledger import MemoryLedger as _MemoryLedger  # noqa: E402
+from oddsproof.ledger import Mint as _Mint  # noqa: E402
+from oddsproof.testing import FakeStepSolver, LyingChallenger  # noqa: E402
 
 JURORS = tuple(Identity.from_seed(f"juror-{i}", bytes([0x80 + i]) * 32) for i in range(3))
 COURT_STEPS, COURT_INTERVAL, COURT_INPUT = 64, 8, b"court input"

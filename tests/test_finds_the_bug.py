@@ -29,28 +29,20 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from oddsproof.contracts import (
-    BondForfeit,
-    BondState,
-    Digest,
-    EntryRefused,
-    Ledger,
-    MemoryLedger,
-    PublicKey,
-    tagged_hash,
-)
 from oddsproof.contracts import _runtime as runtime_module
 from oddsproof.games import (
     BisectionGame,
     BisectionReason,
     BisectionRole,
-    FakingSolver,
-    Outcome,
+    SpotCheckOutcome,
     nonce_challenge,
     spot_check,
 )
 from oddsproof.games import _bisection as bisection_module
 from oddsproof.games import _spotcheck as spotcheck_module
+from oddsproof.ledger import BondForfeit, BondState, EntryRefused, Ledger, MemoryLedger
+from oddsproof.testing import FakingSolver
+from oddsproof.wire import Digest, PublicKey, tagged_hash
 from tests.strategies import IDENTITIES, SPOT_DOMAIN, TOY_INPUT, toy_computation
 from tests.test_protocol_machine import ProtocolMachine
 
@@ -196,7 +188,7 @@ def measured_pass_rate() -> tuple[int, int]:
             claim, solver.commitment, asked, solver.respond(asked), computation=solver.computation,
             data=TOY_INPUT, verifier=verifier, domain=SPOT_DOMAIN, issued=2,
         )  # fmt: skip
-        passed += result.certificate.body.outcome is Outcome.PASS
+        passed += result.certificate.body.outcome is SpotCheckOutcome.PASS
     return passed, GAMES
 
 

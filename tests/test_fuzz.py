@@ -26,19 +26,12 @@ from typing import Any
 
 import pytest
 
-from oddsproof.arbitration import _cli_dispute, main
-from oddsproof.contracts import (
-    Contract,
-    Domain,
-    Identity,
-    Mint,
-    OddsproofError,
-    Signed,
-    SqliteLedger,
-    decode,
-    decode_primitive,
-    verify_bytes,
-)
+from oddsproof.cli import _dispute as _cli_dispute
+from oddsproof.cli import main
+from oddsproof.contracts import Contract
+from oddsproof.errors import OddsproofError
+from oddsproof.ledger import Mint, SqliteLedger
+from oddsproof.wire import Domain, Identity, Signed, decode, decode_primitive, verify_bytes
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -1,7 +1,12 @@
-"""Imports point down only: contracts imports neither games nor arbitration; games never imports
-arbitration; and ``oddsproof.strategies`` (the Hypothesis toolkit) sits above all three: it may
-import every layer, and no layer imports it. Checked statically (every import statement,
-relative ones resolved) and at run time (importing a layer loads nothing above it)."""
+"""Imports point down only.
+
+The layers, bottom up: ``errors`` ← ``wire`` ← ``ledger`` ← ``contracts`` ← ``games`` ←
+``markets`` ← ``arbitration`` ← ``economics``. Above them sit ``testing`` (workloads and cheating
+players; may import every layer), ``strategies`` (the Hypothesis toolkit; may import every layer
+and ``testing``) and ``cli`` (may import every layer and ``testing``, never the Hypothesis
+toolkit, which is an optional extra). Checked statically (every import statement, relative ones
+resolved) and at run time (importing a layer loads nothing above it).
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,24 @@ import pytest
 import oddsproof
 
 SRC = Path(oddsproof.__file__).parent
-FORBIDDEN = {
-    "contracts": ("oddsproof.games", "oddsproof.arbitration", "oddsproof.strategies"),
-    "games": ("oddsproof.arbitration", "oddsproof.strategies"),
-    "arbitration": ("oddsproof.strategies",),
-    "strategies": (),
+LAYERS = ("errors", "wire", "ledger", "contracts", "games", "markets", "arbitration", "economics")
+TOP = ("testing", "strategies", "cli")
+ALLOWED_ABOVE: dict[str, tuple[str, ...]] = {
+    "testing": (),
+    "strategies": ("testing",),
+    "cli": ("testing",),
 }
+
+
+def _forbidden(layer: str) -> tuple[str, ...]:
+    if layer in LAYERS:
+        above = LAYERS[LAYERS.index(layer) + 1 :] + TOP
+    else:
+        above = tuple(t for t in TOP if t != layer and t not in ALLOWED_ABOVE[layer])
+    return tuple(f"oddsproof.{p}" for p in above)
+
+
+FORBIDDEN = {layer: _forbidden(layer) for layer in LAYERS + TOP}
 
 
 def imported_modules(source: str, module: str, *, is_package: bool = False) -> set[str]:
@@ -82,7 +99,7 @@ def test_imports_point_down(layer: str) -> None:
     "source",
     [
         "import oddsproof.games",
-        "import oddsproof.arbitration._cli as cli",
+        "import oddsproof.cli._main as cli",
         "from oddsproof.games import plan",
         "from oddsproof import games",
         "from .. import arbitration",
@@ -93,9 +110,9 @@ def test_imports_point_down(layer: str) -> None:
     ],
 )
 def test_the_checker_catches_upward_imports(source: str) -> None:
-    """Negative control: each of these, placed in a contracts module, is an upward import."""
-    names = imported_modules(source, "oddsproof.contracts._encoding")
-    assert any(n.startswith(("oddsproof.games", "oddsproof.arbitration")) for n in names), names
+    """Negative control: each of these, placed in a wire module, is an upward import."""
+    names = imported_modules(source, "oddsproof.wire._encoding")
+    assert any(n.startswith(FORBIDDEN["wire"]) for n in names), names
 
 
 @pytest.mark.parametrize(
@@ -103,7 +120,7 @@ def test_the_checker_catches_upward_imports(source: str) -> None:
     ["from . import _hashing", "from ._errors import EncodingError", "import cbor2", "import os"],
 )
 def test_the_checker_allows_imports_within_the_layer(source: str) -> None:
-    names = imported_modules(source, "oddsproof.contracts._encoding")
+    names = imported_modules(source, "oddsproof.wire._encoding")
     assert not any(n.startswith(("oddsproof.games", "oddsproof.arbitration")) for n in names)
 
 
@@ -114,11 +131,16 @@ def test_relative_imports_resolve_from_packages_and_modules() -> None:
     assert imported_modules("from .. import x", "oddsproof.games._m") >= {"oddsproof.x"}
 
 
-def test_the_checker_catches_a_layer_importing_the_strategies() -> None:
-    """Negative control for the top of the stack: a layer may not import the toolkit."""
-    names = imported_modules("from ..strategies import contracts", "oddsproof.arbitration._cli")
+def test_the_checker_catches_the_cli_importing_the_strategies() -> None:
+    """Negative control for the top of the stack: the CLI may not import the toolkit (an extra)."""
+    names = imported_modules("from ..strategies import contracts", "oddsproof.cli._main")
     assert "oddsproof.strategies" in names
-    assert any(n.startswith(FORBIDDEN["arbitration"]) for n in names)
+    assert any(n.startswith(FORBIDDEN["cli"]) for n in names)
+
+
+def test_every_package_has_a_place_in_the_layering() -> None:
+    packages = {p.name for p in SRC.iterdir() if (p / "__init__.py").exists()}
+    assert packages == set(LAYERS + TOP)
 
 
 def test_the_strategies_may_import_every_layer() -> None:
@@ -127,15 +149,8 @@ def test_the_strategies_may_import_every_layer() -> None:
     assert {"oddsproof.contracts", "oddsproof.games", "oddsproof.arbitration"} <= names
 
 
-@pytest.mark.parametrize(
-    ("layer", "above"),
-    [
-        ("contracts", ("games", "arbitration", "strategies")),
-        ("games", ("arbitration", "strategies")),
-        ("arbitration", ("strategies",)),
-    ],
-)
-def test_importing_a_layer_loads_nothing_above_it(layer: str, above: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("layer", LAYERS + TOP)
+def test_importing_a_layer_loads_nothing_above_it(layer: str) -> None:
     code = (
         f"import sys, oddsproof.{layer}\n"
         "print('\\n'.join(m for m in sys.modules if m.startswith('oddsproof.')))"
@@ -144,4 +159,5 @@ def test_importing_a_layer_loads_nothing_above_it(layer: str, above: tuple[str, 
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout.split()
     assert f"oddsproof.{layer}" in loaded
+    above = {f.split(".")[1] for f in FORBIDDEN[layer]}
     assert not [m for m in loaded if m.split(".")[1] in above]

@@ -60,68 +60,57 @@ from oddsproof.arbitration import (
 )
 from oddsproof.contracts import (
     Allocation,
-    BondForfeit,
-    BondState,
     Both,
     Case,
     Claim,
     Close,
     Contract,
-    Digest,
-    Domain,
-    HoldingState,
-    InsufficientFunds,
     Ladder,
     Level,
-    MemoryLedger,
-    Mint,
-    Move,
     OfferRefused,
     Pay,
     Rejection,
-    ResolveCondition,
     Ruling,
     Seq,
     Settlement,
-    Signed,
     Supplies,
     Term,
     Verdict,
     When,
-    tagged_hash,
 )
 from oddsproof.games import (
-    AfterEndSolver,
     BisectionPlayer,
     BisectionTranscript,
     Checkpoints,
-    EquivocatingSolver,
     HonestChallenger,
     HonestSerialSolver,
     LocalBeacon,
     LotteryAccount,
-    LyingChallenger,
-    MemoizingWorker,
     RedemptionOutcome,
-    StallingSerialSolver,
     TicketIssuer,
     TicketReceiver,
     TicketRejected,
     TicketRejection,
-    TrainingWorker,
     WinningTicket,
-    ZeroShortcutWorker,
     account_state,
     check_transcript,
     commit_trace,
-    faked_chain,
     fund_account,
-    hash_chain,
     input_id,
     max_rounds,
     post_worker_bond,
     redeem,
     serial_claim,
+)
+from oddsproof.ledger import (
+    BondForfeit,
+    BondState,
+    HoldingState,
+    InsufficientFunds,
+    MemoryLedger,
+    Mint,
+    Move,
+    ResolveCondition,
 )
 from oddsproof.strategies import (
     ARBITER_IDENTITIES,
@@ -138,6 +127,18 @@ from oddsproof.strategies import (
 )
 from oddsproof.strategies._market import LOTTERY_INPUT, honest_steps, lottery_chain
 from oddsproof.strategies._values import SYBIL
+from oddsproof.testing import (
+    AfterEndSolver,
+    EquivocatingSolver,
+    LyingChallenger,
+    MemoizingWorker,
+    StallingSerialSolver,
+    TrainingWorker,
+    ZeroShortcutWorker,
+    faked_chain,
+    hash_chain,
+)
+from oddsproof.wire import Digest, Domain, Signed, tagged_hash
 from tests.strategies import VERDICT_BY, CourtWorld
 
 DOMAIN = Domain("oddsproof-machine")

@@ -1,4 +1,4 @@
-"""The public surface of the three packages and the strategies toolkit, pinned (after trio's
+"""The public surface of every package, pinned (after trio's
 ``test_exports``).
 
 Each package exports its names once, in order, documented, from private ``_modules``; and the
@@ -22,11 +22,20 @@ from typing import Any
 import pytest
 
 PACKAGES = [
+    "oddsproof.errors",
+    "oddsproof.wire",
+    "oddsproof.ledger",
     "oddsproof.contracts",
     "oddsproof.games",
+    "oddsproof.markets",
     "oddsproof.arbitration",
+    "oddsproof.economics",
+    "oddsproof.testing",
     "oddsproof.strategies",
+    "oddsproof.cli",
 ]
+MAX_NAMES = 100
+"""A namespace a person can hold in mind; low-level names go into a sub-namespace."""
 SNAPSHOT = Path(__file__).parent / "data" / "public_surface.json"
 REGENERATE = "UPDATE_SURFACE=1 .venv/bin/pytest tests/test_public_surface.py"
 
@@ -139,3 +148,20 @@ def test_surface_matches_the_snapshot() -> None:
         f"if that is deliberate, regenerate the snapshot with: {REGENERATE}"
     )
     assert surface == pinned, f"the order of __all__ changed; regenerate with: {REGENERATE}"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_namespace_is_too_large(package: str) -> None:
+    assert len(_module(package).__all__) <= MAX_NAMES
+
+
+def test_no_name_means_two_things() -> None:
+    """A public name is exported by one package only (``Outcome`` once meant two things)."""
+    seen: dict[str, str] = {}
+    twice = []
+    for package in PACKAGES:
+        for name in _module(package).__all__:
+            if name in seen:
+                twice.append(f"{name}: {seen[name]} and {package}")
+            seen[name] = package
+    assert not twice

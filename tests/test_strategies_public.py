@@ -20,16 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import oddsproof.strategies as ops
-from oddsproof.contracts import (
-    Canonical,
-    Check,
-    Claim,
-    Contract,
-    Ladder,
-    analyze,
-    decode,
-)
-from oddsproof.games import MultiProof, Ticket, hash_chain
+from oddsproof.contracts import Check, Claim, Contract, Ladder, analyze
+from oddsproof.games import MultiProof, Ticket
 from oddsproof.strategies import (
     Adversary,
     DoubleRedeemer,
@@ -43,6 +35,8 @@ from oddsproof.strategies import (
     contracts,
 )
 from oddsproof.strategies._adversaries import ALL_KINDS
+from oddsproof.testing import hash_chain
+from oddsproof.wire import Canonical, decode
 
 QUICK = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -224,7 +218,7 @@ def test_values_of_the_toolkit_validate_their_fields(build: Callable[[], object]
 
 
 def test_identity_of_refuses_strangers() -> None:
-    from oddsproof.contracts import Identity  # noqa: PLC0415
+    from oddsproof.wire import Identity  # noqa: PLC0415
 
     stranger = Identity.from_seed("stranger", b"\x99" * 32)
     with pytest.raises(InvalidArgument):
@@ -383,7 +377,8 @@ def test_an_inapplicable_contract_is_reported_as_such() -> None:
 
 
 def test_a_ladder_of_strangers_is_refused() -> None:
-    from oddsproof.contracts import Identity, Level  # noqa: PLC0415
+    from oddsproof.contracts import Level  # noqa: PLC0415
+    from oddsproof.wire import Identity  # noqa: PLC0415
 
     stranger = Identity.from_seed("stranger", b"\x98" * 32)
     ladder = Ladder((Level(stranger.party, 0, 10, 1000),), delta=10)

@@ -45,19 +45,9 @@ from oddsproof.arbitration import (
     due_amount,
     on_turn,
 )
-from oddsproof.contracts import (
-    BondState,
-    Digest,
-    Identity,
-    InsufficientFunds,
-    Ladder,
-    Level,
-    MemoryLedger,
-    Mint,
-    Ruling,
-    Signed,
-    tagged_hash,
-)
+from oddsproof.contracts import Ladder, Level, Ruling
+from oddsproof.ledger import BondState, InsufficientFunds, MemoryLedger, Mint
+from oddsproof.wire import Digest, Identity, Signed, tagged_hash
 from tests.strategies import (
     ARBITRATION_DOMAIN,
     CHALLENGER,

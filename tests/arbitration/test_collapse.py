@@ -27,11 +27,10 @@ from oddsproof.arbitration import (
     pass_on,
     sweep,
 )
-from oddsproof.contracts import (
+from oddsproof.ledger import (
     BondPost,
     BondState,
     CoinMint,
-    Digest,
     EscrowLock,
     HoldingPass,
     HoldingRecord,
@@ -39,14 +38,12 @@ from oddsproof.contracts import (
     Ledger,
     MemoryLedger,
     Mint,
-    Party,
     Payout,
-    PublicKey,
     SqliteLedger,
     Stake,
     Transfer,
-    tagged_hash,
 )
+from oddsproof.wire import Digest, Party, PublicKey, tagged_hash
 from tests.strategies import IDENTITIES
 
 ALICE, BOB, CHARLIE, DAVE, ERIN, FRANK = IDENTITIES

@@ -39,7 +39,7 @@ from oddsproof.arbitration import (
     Stage,
     Transition,
 )
-from oddsproof.contracts import (
+from oddsproof.ledger import (
     BondState,
     HoldingPass,
     HoldingState,

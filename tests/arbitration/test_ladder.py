@@ -34,30 +34,19 @@ from oddsproof.arbitration import (
     rule_dispute,
     settle_dispute,
 )
-from oddsproof.contracts import (
-    BondForfeit,
-    BondPost,
-    BondRelease,
-    Digest,
-    Identity,
-    Ladder,
-    Level,
-    Move,
-    Ruling,
-    Signed,
-    tagged_hash,
-)
+from oddsproof.contracts import Ladder, Level, Ruling
 from oddsproof.games import (
     BisectionGame,
     BisectionSetup,
-    FakeStepSolver,
     HonestChallenger,
     check_ruling,
     commit_trace,
-    hash_chain,
     play_bisection,
     serial_claim,
 )
+from oddsproof.ledger import BondForfeit, BondPost, BondRelease, Move
+from oddsproof.testing import FakeStepSolver, hash_chain
+from oddsproof.wire import Digest, Identity, Signed, tagged_hash
 from tests.strategies import (
     ARBITRATION_DOMAIN,
     CHALLENGER,

@@ -15,14 +15,9 @@ from oddsproof.arbitration import (
     last_settlement,
     settle,
 )
-from oddsproof.contracts import (
-    Allocation,
-    BondState,
-    Domain,
-    HoldingState,
-    Settlement,
-    Signed,
-)
+from oddsproof.contracts import Allocation, Settlement
+from oddsproof.ledger import BondState, HoldingState
+from oddsproof.wire import Domain, Signed
 from tests.strategies import (
     ARBITRATION_DOMAIN,
     COURT_FUNDS,

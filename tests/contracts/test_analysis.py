@@ -34,8 +34,8 @@ from oddsproof.contracts import (
     analyze,
     lottery,
     requirements,
-    tagged_hash,
 )
+from oddsproof.wire import tagged_hash
 from tests.strategies import (
     ARBITERS,
     BEACON,

@@ -23,7 +23,6 @@ from oddsproof.contracts import (
     Close,
     Computation,
     Contract,
-    Domain,
     Function,
     Pay,
     Role,
@@ -37,15 +36,14 @@ from oddsproof.contracts import (
     agreed,
     analyze,
     both,
-    decode,
     failed,
     lottery,
     roles,
     seq,
-    tagged_hash,
     upheld,
     when,
 )
+from oddsproof.wire import Domain, decode, tagged_hash
 from tests.strategies import IDENTITIES, terms
 
 alice, bob, charlie, judge = IDENTITIES[0], IDENTITIES[1], IDENTITIES[2], IDENTITIES[4]

@@ -17,25 +17,22 @@ from oddsproof.contracts import (
     ClaimRejected,
     Computation,
     Contract,
-    Domain,
     OfferRefused,
     Pay,
     Provenance,
     Rejection,
     Send,
     Shape,
-    Signature,
-    Signed,
     Supplies,
     TraceCommitment,
-    Transfer,
     When,
     check_chain,
     check_claim,
     check_offer,
     payers,
-    tagged_hash,
 )
+from oddsproof.ledger import Transfer
+from oddsproof.wire import Domain, Signature, Signed, tagged_hash
 from tests.strategies import IDENTITIES
 
 ALICE, BOB, CHARLIE, DAVE = IDENTITIES[:4]
@@ -191,7 +188,7 @@ def test_the_computation_pins_precision_and_trace(
 def test_any_changed_field_is_caught_or_harmless(field: str, raw: bytes) -> None:
     """Changing what the claim binds either is refused for the matching reason, or (for the
     output, which the offer cannot know) yields a different claim that still checks."""
-    from oddsproof.contracts import Digest  # noqa: PLC0415
+    from oddsproof.wire import Digest  # noqa: PLC0415
 
     value: object = CHARLIE.party if field == "claimant" else Digest(raw)
     changed = claim_for(offer(), **{field: value})

@@ -10,30 +10,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oddsproof.contracts import (
-    CoinMint,
     Computation,
-    ContractsError,
-    Digest,
-    Domain,
     Function,
-    HoldingState,
-    Identity,
-    Ledger,
-    MemoryLedger,
-    Mint,
     OfferRefused,
     Rejection,
-    ResolveCondition,
     Ruling,
     Runtime,
     Shape,
-    Signed,
-    SqliteLedger,
     UnknownContract,
     roles,
-    tagged_hash,
     when,
 )
+from oddsproof.errors import ContractsError
+from oddsproof.ledger import (
+    CoinMint,
+    HoldingState,
+    Ledger,
+    MemoryLedger,
+    Mint,
+    ResolveCondition,
+    SqliteLedger,
+)
+from oddsproof.wire import Digest, Domain, Identity, Signed, tagged_hash
 
 DOMAIN = Domain("runtime-tests")
 NOW = 1_000

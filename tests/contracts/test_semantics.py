@@ -12,7 +12,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from oddsproof.contracts import (
-    DEFAULT_MAX_SIZE,
     Agreed,
     Allocation,
     BeaconRound,
@@ -24,30 +23,27 @@ from oddsproof.contracts import (
     Close,
     Contract,
     ContractState,
-    Domain,
     OfferRefused,
     Pay,
     Rejection,
     Send,
     Seq,
     Settlement,
-    Signed,
     StateError,
     Step,
     Supplies,
-    Transfer,
     Verdict,
     When,
     advance,
     analyze,
     begin,
-    decode,
     lottery,
     requirements,
     start,
     step,
-    tagged_hash,
 )
+from oddsproof.ledger import Transfer
+from oddsproof.wire import DEFAULT_MAX_SIZE, Domain, Signed, decode, tagged_hash
 from tests.strategies import (
     ARBITERS,
     BEACON,

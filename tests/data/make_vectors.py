@@ -46,66 +46,38 @@ from oddsproof.contracts import (
     Allocation,
     BeaconRound,
     Bet,
-    BondForfeit,
-    BondPost,
-    BondRelease,
     Both,
-    Burn,
-    Canonical,
     Case,
     Caution,
     Claim,
     Claimed,
     Close,
-    CoinMint,
-    CoinMove,
     Computation,
     Contract,
     ContractState,
-    Correction,
-    Digest,
-    Domain,
-    EscrowLock,
-    Holding,
-    HoldingPass,
-    Identity,
     Ladder,
     Level,
     Lottery,
-    Mint,
-    Move,
-    Party,
     Pay,
-    Payout,
-    Refund,
     Rejection,
-    ResolveCondition,
     Ruling,
     Send,
     Seq,
     Settlement,
     Shape,
-    Signature,
-    Signed,
-    Stake,
     Statement,
     Step,
     StepWarning,
     Supplies,
     TraceCommitment,
-    Transfer,
     Verdict,
     When,
     beacon_message,
     lottery,
-    registered_kinds,
 )
 from oddsproof.games import (
     BeaconScheme,
     BeaconSpec,
-    BetOrder,
-    BetSide,
-    BetTerms,
     BisectionChallenge,
     BisectionSetup,
     BisectionTranscript,
@@ -116,13 +88,12 @@ from oddsproof.games import (
     LotteryAccount,
     MultiProof,
     Opening,
-    OrderCancel,
-    Outcome,
     OutputCommitment,
     PickMove,
     RevealMove,
     SplitMove,
     SpotCheckCertificate,
+    SpotCheckOutcome,
     StepCommitment,
     Ticket,
     TicketBatch,
@@ -130,6 +101,36 @@ from oddsproof.games import (
     WinningTicket,
     batch_tree,
     win_threshold,
+)
+from oddsproof.ledger import (
+    BondForfeit,
+    BondPost,
+    BondRelease,
+    Burn,
+    CoinMint,
+    CoinMove,
+    Correction,
+    EscrowLock,
+    Holding,
+    HoldingPass,
+    Mint,
+    Move,
+    Payout,
+    Refund,
+    ResolveCondition,
+    Stake,
+    Transfer,
+)
+from oddsproof.markets import BetOrder, BetSide, BetTerms, OrderCancel
+from oddsproof.wire import (
+    Canonical,
+    Digest,
+    Domain,
+    Identity,
+    Party,
+    Signature,
+    Signed,
+    registered_kinds,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -598,11 +599,11 @@ def _small_challenge() -> Challenge:
     return Challenge(_spot_claim().id, (1, 1000), (1, 2), 10, bytes(range(32, 64)), None)
 
 
-def _spot_certificate(outcome: Outcome) -> SpotCheckCertificate:
+def _spot_certificate(outcome: SpotCheckOutcome) -> SpotCheckCertificate:
     claim = _spot_claim()
     challenge = _small_challenge()
     indices = challenge.indices(spot_commitment())
-    wrong = outcome is Outcome.WRONG_VALUE
+    wrong = outcome is SpotCheckOutcome.WRONG_VALUE
     return SpotCheckCertificate(
         claim=claim.id,
         statement=claim.body.statement.id,
@@ -620,11 +621,11 @@ def _spot_certificate(outcome: Outcome) -> SpotCheckCertificate:
 
 
 def spot_certificate_pass() -> SpotCheckCertificate:
-    return _spot_certificate(Outcome.PASS)
+    return _spot_certificate(SpotCheckOutcome.PASS)
 
 
 def spot_certificate_wrong_value() -> SpotCheckCertificate:
-    return _spot_certificate(Outcome.WRONG_VALUE)
+    return _spot_certificate(SpotCheckOutcome.WRONG_VALUE)
 
 
 def spot_fraud_proof() -> FraudProof:

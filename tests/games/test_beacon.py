@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oddsproof.contracts import BeaconRound, Digest, beacon_message
+from oddsproof.contracts import BeaconRound, beacon_message
 from oddsproof.games import (
     BeaconError,
     BeaconScheme,
@@ -21,6 +21,7 @@ from oddsproof.games import (
     ParameterError,
     RoundNotPublished,
 )
+from oddsproof.wire import Digest
 from tests.strategies import BEACON, IDENTITIES, beacon_specs
 
 

@@ -12,17 +12,9 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from oddsproof.contracts import (
-    Claim,
-    Digest,
-    EncodingError,
-    Identity,
-    SignatureError,
-    Signed,
-    decode,
-)
+from oddsproof.contracts import Claim
+from oddsproof.errors import EncodingError, SignatureError
 from oddsproof.games import (
-    AfterEndSolver,
     BisectionChallenge,
     BisectionGame,
     BisectionMove,
@@ -34,24 +26,17 @@ from oddsproof.games import (
     BisectionTranscript,
     Checkpoints,
     ClockError,
-    EquivocatingSolver,
-    FakeStepSolver,
     GameOverError,
     HonestChallenger,
     HonestSerialSolver,
-    LyingChallenger,
     MoveError,
     MultiProof,
-    NonShrinkingChallenger,
-    NonShrinkingSolver,
     ParameterError,
     PickMove,
     RevealMove,
     SerialComputation,
     SetupError,
     SplitMove,
-    StallingChallenger,
-    StallingSerialSolver,
     TranscriptError,
     check_transcript,
     choose_arity,
@@ -62,6 +47,17 @@ from oddsproof.games import (
     serial_claim,
     split_points,
 )
+from oddsproof.testing import (
+    AfterEndSolver,
+    EquivocatingSolver,
+    FakeStepSolver,
+    LyingChallenger,
+    NonShrinkingChallenger,
+    NonShrinkingSolver,
+    StallingChallenger,
+    StallingSerialSolver,
+)
+from oddsproof.wire import Digest, Identity, Signed, decode
 from tests.strategies import (
     BISECTION_DOMAIN as DOMAIN,
 )

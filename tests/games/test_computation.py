@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from oddsproof.contracts import Computation, Shape, tagged_hash
+from oddsproof.contracts import Computation, Shape
 from oddsproof.games import (
     ParallelComputation,
     ParameterError,
@@ -16,6 +16,7 @@ from oddsproof.games import (
     input_id,
     value_bytes,
 )
+from oddsproof.wire import tagged_hash
 from tests.strategies import toy_computation
 
 

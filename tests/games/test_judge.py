@@ -10,30 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oddsproof.contracts import (
-    Case,
-    Contract,
-    Digest,
-    Pay,
-    Ruling,
-    Signed,
-    Verdict,
-    When,
-    begin,
-    step,
-)
+from oddsproof.contracts import Case, Contract, Pay, Ruling, Verdict, When, begin, step
 from oddsproof.games import (
     BisectionGame,
     BisectionReason,
     BisectionSetup,
     BisectionTranscript,
-    FakeStepSolver,
     HonestChallenger,
     HonestSerialSolver,
     JudgeError,
-    LyingChallenger,
     ParameterError,
-    StallingChallenger,
     TranscriptError,
     _bisection,
     check_ruling,
@@ -43,6 +29,8 @@ from oddsproof.games import (
     play_bisection,
     serial_claim,
 )
+from oddsproof.testing import FakeStepSolver, LyingChallenger, StallingChallenger
+from oddsproof.wire import Digest, Signed
 from tests.strategies import (
     BISECTION_DOMAIN as DOMAIN,
 )

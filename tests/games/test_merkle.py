@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oddsproof.contracts import EMPTY_TREE_ROOT, Digest, EncodingError, decode
+from oddsproof.errors import EncodingError
 from oddsproof.games import (
     GamesError,
     InclusionProof,
@@ -29,6 +29,7 @@ from oddsproof.games import (
     verify_inclusion,
     verify_many,
 )
+from oddsproof.wire import EMPTY_TREE_ROOT, Digest, decode
 
 # --- the reference ----------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oddsproof.contracts import Digest, tagged_hash
 from oddsproof.games import (
     NoiseError,
     ParameterError,
@@ -28,6 +27,7 @@ from oddsproof.games import (
     to_fixed,
     unit_noise,
 )
+from oddsproof.wire import Digest, tagged_hash
 from tests.strategies import digests, small_chain
 
 PCG_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oddsproof.contracts import OddsproofError
+from oddsproof.errors import OddsproofError
 from oddsproof.games import GamesError, ParameterError, pass_probability, plan
 
 BAND = 8 * 2.0**-52

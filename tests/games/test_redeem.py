@@ -14,15 +14,6 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from oddsproof.contracts import (
-    BondState,
-    Digest,
-    Ledger,
-    MemoryLedger,
-    Mint,
-    Signed,
-    SqliteLedger,
-)
 from oddsproof.games import (
     LocalBeacon,
     LotteryAccount,
@@ -32,10 +23,7 @@ from oddsproof.games import (
     TicketBatch,
     TicketRejected,
     TicketRejection,
-    TrainingChain,
-    TrainingWorker,
     WinningTicket,
-    ZeroShortcutWorker,
     account_state,
     batch_tree,
     fund_account,
@@ -48,6 +36,9 @@ from oddsproof.games import (
     win_threshold,
     withdraw,
 )
+from oddsproof.ledger import BondState, Ledger, MemoryLedger, Mint, SqliteLedger
+from oddsproof.testing import TrainingChain, TrainingWorker, ZeroShortcutWorker
+from oddsproof.wire import Digest, Signed
 from tests.strategies import (
     BEACON,
     IDENTITIES,

@@ -14,34 +14,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oddsproof.contracts import (
-    BeaconRound,
-    Claim,
-    Digest,
-    Domain,
-    EncodingError,
-    Identity,
-    Ruling,
-    Signed,
-    beacon_message,
-    decode,
-    tagged_hash,
-)
+from oddsproof.contracts import BeaconRound, Claim, Ruling, beacon_message
+from oddsproof.errors import EncodingError
 from oddsproof.games import (
     Challenge,
     CommittedOutput,
-    FakingSolver,
     FraudProof,
     FraudProofError,
     HonestSolver,
     InclusionProof,
     MerkleTree,
     Opening,
-    Outcome,
     OutputCommitment,
     ParallelSolver,
     ParameterError,
     SpotCheckError,
+    SpotCheckOutcome,
     SpotCheckResult,
     beacon_challenge,
     certificate_ruling,
@@ -56,6 +44,8 @@ from oddsproof.games import (
     spot_check,
 )
 from oddsproof.games._spotcheck import MAX_CHUNK_BYTES
+from oddsproof.testing import FakingSolver
+from oddsproof.wire import Digest, Domain, Identity, Signed, decode, tagged_hash
 from tests.strategies import (
     BEACON,
     CHEATERS,
@@ -389,7 +379,7 @@ def test_honest_game_certificate_and_ruling() -> None:
     assert result.passed
     assert result.fraud_proof is None
     cert = check_certificate(result.certificate, SPOT_DOMAIN, verifier=VERIFIER.party)
-    assert cert.outcome is Outcome.PASS
+    assert cert.outcome is SpotCheckOutcome.PASS
     assert len(cert.indices) == cert.challenge.k == 2062
     assert cert.statement == solver.claim.body.statement.id
     assert cert.commitment.chunk == 8
@@ -417,16 +407,16 @@ def test_honest_game_certificate_and_ruling() -> None:
 @pytest.mark.parametrize(
     ("kind", "outcome"),
     [
-        ("faking", Outcome.WRONG_VALUE),
-        ("forge-leaf", Outcome.BAD_OPENING),
-        ("forge-sibling", Outcome.BAD_OPENING),
-        ("swap", Outcome.BAD_OPENING),
-        ("short-tree", Outcome.BAD_OPENING),
-        ("short-count", Outcome.BAD_COMMITMENT),
-        ("withhold", Outcome.NO_OPENING),
+        ("faking", SpotCheckOutcome.WRONG_VALUE),
+        ("forge-leaf", SpotCheckOutcome.BAD_OPENING),
+        ("forge-sibling", SpotCheckOutcome.BAD_OPENING),
+        ("swap", SpotCheckOutcome.BAD_OPENING),
+        ("short-tree", SpotCheckOutcome.BAD_OPENING),
+        ("short-count", SpotCheckOutcome.BAD_COMMITMENT),
+        ("withhold", SpotCheckOutcome.NO_OPENING),
     ],
 )
-def test_every_cheater_loses(kind: str, outcome: Outcome) -> None:
+def test_every_cheater_loses(kind: str, outcome: SpotCheckOutcome) -> None:
     assert kind in CHEATERS
     solver = make_solver(kind, 500, fraction=0.5, chunk=4)
     # k = plan(1e-9, 1/2) = 30 draws: a cheater faking half the pieces passes with p < 1e-9.
@@ -434,7 +424,7 @@ def test_every_cheater_loses(kind: str, outcome: Outcome) -> None:
     cert = check_certificate(result.certificate, SPOT_DOMAIN)
     assert cert.outcome is outcome
     assert not result.passed
-    assert (result.fraud_proof is not None) == (outcome is Outcome.WRONG_VALUE)
+    assert (result.fraud_proof is not None) == (outcome is SpotCheckOutcome.WRONG_VALUE)
     ruling = certificate_ruling(result.certificate, VERIFIER).body
     assert not ruling.upheld
     if result.fraud_proof is not None:
@@ -470,7 +460,7 @@ def test_the_honest_solver_never_loses(
     k = plan(float(eps), float(f)) + extra
     result = play(solver, epsilon=eps, fraud_fraction=f, nonce=nonce, k=k)
     assert result.passed
-    assert check_certificate(result.certificate, SPOT_DOMAIN).outcome is Outcome.PASS
+    assert check_certificate(result.certificate, SPOT_DOMAIN).outcome is SpotCheckOutcome.PASS
 
 
 @settings(max_examples=25)
@@ -557,7 +547,7 @@ def test_opening_for_another_claim_or_other_leaves_fails() -> None:
     good = solver.respond(challenge)
     assert _check(solver, challenge, good).passed
     other = attrs.evolve(good, claim=Digest(b"\x01" * 32))
-    assert _check(solver, challenge, other).certificate.body.outcome is Outcome.BAD_OPENING
+    assert _check(solver, challenge, other).certificate.body.outcome is SpotCheckOutcome.BAD_OPENING
     tree: MerkleTree = solver.committed.tree
     leaves = list(good.proof.indices)
     extra = sorted({*leaves, next(i for i in range(16) if i not in leaves)})
@@ -566,13 +556,15 @@ def test_opening_for_another_claim_or_other_leaves_fails() -> None:
         tuple(solver.committed.chunk_bytes(i) for i in extra),
         tree.prove_many(extra),
     )
-    assert _check(solver, challenge, bigger).certificate.body.outcome is Outcome.BAD_OPENING
+    assert (
+        _check(solver, challenge, bigger).certificate.body.outcome is SpotCheckOutcome.BAD_OPENING
+    )
     fewer = Opening(
         good.claim,
         tuple(solver.committed.chunk_bytes(i) for i in leaves[1:]),
         tree.prove_many(leaves[1:]),
     )
-    assert _check(solver, challenge, fewer).certificate.body.outcome is Outcome.BAD_OPENING
+    assert _check(solver, challenge, fewer).certificate.body.outcome is SpotCheckOutcome.BAD_OPENING
 
 
 def test_a_committed_malformed_chunk_is_fraud() -> None:
@@ -608,7 +600,7 @@ def test_a_committed_malformed_chunk_is_fraud() -> None:
         domain=SPOT_DOMAIN,
         issued=2,
     )
-    assert result.certificate.body.outcome is Outcome.WRONG_VALUE
+    assert result.certificate.body.outcome is SpotCheckOutcome.WRONG_VALUE
     assert result.fraud_proof is not None
     assert result.certificate.body.failed_index in (6, 7)
     check_fraud_proof(result.fraud_proof, computation, TOY_INPUT, domain=SPOT_DOMAIN)
@@ -688,11 +680,11 @@ def test_tampered_certificates_are_refused() -> None:
 
 def test_certificate_consistency_rules() -> None:
     cert = play(_solved("faking", size=100), nonce=NONCE).certificate.body
-    assert cert.outcome is Outcome.WRONG_VALUE
+    assert cert.outcome is SpotCheckOutcome.WRONG_VALUE
     with pytest.raises(SpotCheckError):
         attrs.evolve(cert, fraud_proof=None)
     with pytest.raises(SpotCheckError):
-        attrs.evolve(cert, outcome=Outcome.PASS)
+        attrs.evolve(cert, outcome=SpotCheckOutcome.PASS)
     missing = next(i for i in range(100) if i not in cert.indices)
     with pytest.raises(SpotCheckError):
         attrs.evolve(cert, failed_index=missing)
@@ -787,7 +779,7 @@ def test_bad_commitment_is_fraud_without_recomputing() -> None:
     solver = make_solver("short-count", 100)
     result = play(solver, nonce=NONCE)
     cert = result.certificate.body
-    assert cert.outcome is Outcome.BAD_COMMITMENT
+    assert cert.outcome is SpotCheckOutcome.BAD_COMMITMENT
     assert cert.indices == ()
     assert "covers 50 pieces" in cert.reason
 

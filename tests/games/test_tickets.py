@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oddsproof.contracts import Digest, Identity, Signed, tagged_hash
 from oddsproof.games import (
     ExternalBeacon,
     LotteryAccount,
@@ -23,13 +22,14 @@ from oddsproof.games import (
     TicketBundle,
     TicketRejected,
     TicketRejection,
-    TrainingWorker,
     WinningTicket,
     batch_tree,
     check_ticket,
     threshold_probability,
     win_threshold,
 )
+from oddsproof.testing import TrainingWorker
+from oddsproof.wire import Digest, Identity, Signed, tagged_hash
 from tests.strategies import (
     IDENTITIES,
     LOTTERY_DOMAIN,

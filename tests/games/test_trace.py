@@ -7,23 +7,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oddsproof.contracts import Digest, Signed
 from oddsproof.games import (
     MerkleTree,
     ParameterError,
     SerialComputation,
     TraceError,
     commit_trace,
-    hash_chain,
     input_id,
     leaf_hashes,
-    logistic_chain,
     quantize,
     run_one_step,
     serial_claim,
     verify_many,
 )
 from oddsproof.games._trace import leaf_of, state_fields, state_from_fields, state_hash
+from oddsproof.testing import hash_chain, logistic_chain
+from oddsproof.wire import Digest, Signed
 from tests.strategies import BISECTION_DOMAIN, SOLVER_ID, serial_workloads
 
 

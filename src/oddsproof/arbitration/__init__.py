@@ -1,6 +1,7 @@
-"""Arbitration: disputes, the arbiter ladder, settlements, collapse, the court, the
-dispute-economics simulator (``docs/simulation.md``), and the ``oddsproof`` CLI
-(``docs/arbitration.md``)."""
+"""Arbitration: disputes up the arbiter ladder with growing bonds, arbiters, mutual settlements,
+the collapse of conditional ownership into plain balances, and the court that runs it all on a
+ledger (``docs/arbitration.md``).
+"""
 
 from ._appeals import Appeals as Appeals
 from ._appeals import BondKind as BondKind
@@ -28,7 +29,6 @@ from ._arbiters import CaseFile as CaseFile
 from ._arbiters import Panel as Panel
 from ._arbiters import ReexecutionJudge as ReexecutionJudge
 from ._arbiters import growing_panels as growing_panels
-from ._cli import main as main
 from ._collapse import RECOURSE_POOL as RECOURSE_POOL
 from ._collapse import CollapseReport as CollapseReport
 from ._collapse import FanoutPolicy as FanoutPolicy
@@ -61,36 +61,12 @@ from ._errors import ScenarioError as ScenarioError
 from ._errors import SettlementRefused as SettlementRefused
 from ._errors import StaleSettlement as StaleSettlement
 from ._errors import UnknownCase as UnknownCase
-from ._report import format_table as format_table
-from ._report import summarize as summarize
-from ._report import write_csv as write_csv
-from ._report import write_plots as write_plots
-from ._report import write_summary as write_summary
 from ._settle import SettlementReport as SettlementReport
 from ._settle import disputes_of as disputes_of
 from ._settle import last_settlement as last_settlement
 from ._settle import settle as settle
-from ._simulate import CheckRule as CheckRule
-from ._simulate import DisputeTable as DisputeTable
-from ._simulate import Expectation as Expectation
-from ._simulate import SimLevel as SimLevel
-from ._simulate import SimulationError as SimulationError
-from ._simulate import SimulationParams as SimulationParams
-from ._simulate import VerificationMode as VerificationMode
-from ._simulate import dispute_table as dispute_table
-from ._simulate import expected_values as expected_values
-from ._sweep import DEFAULT_CONFIG as DEFAULT_CONFIG
-from ._sweep import SimulationConfig as SimulationConfig
-from ._sweep import SimulationResult as SimulationResult
-from ._sweep import dask_executor as dask_executor
-from ._sweep import grid as grid
-from ._sweep import load_config as load_config
-from ._sweep import parse_config as parse_config
-from ._sweep import run_config as run_config
-from ._sweep import simulate as simulate
 
 __all__ = [
-    "DEFAULT_CONFIG",
     "RECOURSE_POOL",
     "Appeals",
     "Arbiter",
@@ -100,7 +76,6 @@ __all__ = [
     "BondKind",
     "CallbackArbiter",
     "CaseFile",
-    "CheckRule",
     "CollapseError",
     "CollapseReport",
     "Court",
@@ -109,8 +84,6 @@ __all__ = [
     "CourtPolicy",
     "Dispute",
     "DisputeState",
-    "DisputeTable",
-    "Expectation",
     "FanoutExceeded",
     "FanoutPolicy",
     "LadderError",
@@ -131,49 +104,29 @@ __all__ = [
     "SettlementRefused",
     "SettlementReport",
     "Side",
-    "SimLevel",
-    "SimulationConfig",
-    "SimulationError",
-    "SimulationParams",
-    "SimulationResult",
     "Stage",
     "StaleSettlement",
     "Transition",
     "UnknownCase",
     "Verification",
-    "VerificationMode",
     "advance_dispute",
     "certify_dispute",
     "collapse",
-    "dask_executor",
     "dispute_deadline",
-    "dispute_table",
     "disputes_of",
     "due_amount",
-    "expected_values",
     "file_evidence",
-    "format_table",
     "fund_dispute",
-    "grid",
     "growing_panels",
     "last_settlement",
-    "load_config",
-    "main",
     "on_turn",
     "open_dispute",
     "ownership",
-    "parse_config",
     "pass_on",
     "rule_dispute",
-    "run_config",
     "settle",
     "settle_dispute",
-    "simulate",
-    "summarize",
     "sweep",
     "verdict_deadline",
     "with_ladder",
-    "write_csv",
-    "write_plots",
-    "write_summary",
 ]

@@ -41,23 +41,15 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.contracts import (
-    BondForfeit,
-    BondPost,
-    BondRelease,
+from oddsproof.contracts import Claim, Contract, Ladder, Ruling
+from oddsproof.errors import SignatureError
+from oddsproof.ledger import BondForfeit, BondPost, BondRelease, Entry, Ledger, Move
+from oddsproof.wire import (
     Canonical,
-    Claim,
-    Contract,
     Digest,
     Domain,
-    Entry,
-    Ladder,
-    Ledger,
-    Move,
     Party,
     PublicKey,
-    Ruling,
-    SignatureError,
     Signed,
     canonical,
     tagged_hash,

@@ -26,17 +26,8 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.contracts import (
-    Canonical,
-    ContractsError,
-    Digest,
-    Domain,
-    Identity,
-    Party,
-    Ruling,
-    Signed,
-    tagged_hash,
-)
+from oddsproof.contracts import Ruling
+from oddsproof.errors import ContractsError
 from oddsproof.games import (
     BisectionTranscript,
     FraudProof,
@@ -47,6 +38,7 @@ from oddsproof.games import (
     check_transcript,
     judge_bisection,
 )
+from oddsproof.wire import Canonical, Digest, Domain, Identity, Party, Signed, tagged_hash
 
 from ._appeals import Dispute, DisputeState, Phase
 from ._errors import ArbiterFailed, ArbitrationError

@@ -33,29 +33,24 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.contracts import (
+from oddsproof.contracts import Claim, Ruling
+from oddsproof.ledger import (
     BondForfeit,
     BondPost,
     BondRelease,
     BondState,
-    Claim,
-    Digest,
     Entry,
     HoldingPass,
     HoldingRecord,
     HoldingState,
-    Identity,
     InsufficientFunds,
     Ledger,
     Move,
-    PublicKey,
     Receipt,
     Refund,
     ResolveCondition,
-    Ruling,
-    Signed,
-    tagged_hash,
 )
+from oddsproof.wire import Digest, Identity, PublicKey, Signed, tagged_hash
 
 from ._errors import ArbitrationError, CollapseError, FanoutExceeded
 from ._validators import _instance

@@ -38,30 +38,19 @@ from typing import Any, Final, Protocol
 import attrs
 
 from oddsproof.contracts import (
-    BondPost,
     Both,
-    Canonical,
     Claim,
     Claimed,
     Contract,
-    Digest,
-    Domain,
-    Identity,
     Ladder,
-    Ledger,
-    Party,
-    PublicKey,
     Ruling,
     Runtime,
     Seq,
     Settlement,
-    Signed,
     Step,
     Term,
     Verdict,
     When,
-    canonical,
-    tagged_hash,
 )
 from oddsproof.games import (
     BisectionGame,
@@ -69,6 +58,18 @@ from oddsproof.games import (
     BisectionSetup,
     GamesError,
     play_bisection,
+)
+from oddsproof.ledger import BondPost, Ledger
+from oddsproof.wire import (
+    Canonical,
+    Digest,
+    Domain,
+    Identity,
+    Party,
+    PublicKey,
+    Signed,
+    canonical,
+    tagged_hash,
 )
 
 from ._appeals import (
@@ -85,13 +86,7 @@ from ._appeals import (
 )
 from ._arbiters import Arbiter, CaseFile
 from ._collapse import CollapseReport, FanoutPolicy, RecoursePolicy, Resolution, collapse
-from ._errors import (
-    ArbiterFailed,
-    ArbitrationError,
-    CourtError,
-    LadderError,
-    UnknownCase,
-)
+from ._errors import ArbiterFailed, ArbitrationError, CourtError, LadderError, UnknownCase
 from ._settle import SettlementReport, settle
 from ._validators import _instance, _non_negative, _positive
 

@@ -5,7 +5,7 @@ Each specific error also derives from the builtin it resembles, so callers can c
 
 from __future__ import annotations
 
-from oddsproof.contracts import OddsproofError
+from oddsproof.errors import OddsproofError
 
 
 class ArbitrationError(OddsproofError):

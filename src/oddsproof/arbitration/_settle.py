@@ -30,14 +30,9 @@ from typing import Final
 
 import attrs
 
-from oddsproof.contracts import (
-    Digest,
-    Runtime,
-    Settlement,
-    SignatureError,
-    Signed,
-    Step,
-)
+from oddsproof.contracts import Runtime, Settlement, Step
+from oddsproof.errors import SignatureError
+from oddsproof.wire import Digest, Signed
 
 from ._appeals import HEAD_PREFIX, Appeals, Dispute, DisputeState, Phase
 from ._collapse import CollapseReport, RecoursePolicy, Resolution, collapse

@@ -30,11 +30,12 @@ from typing import Any, Final
 
 import attrs
 
-from ._encoding import INT_LIMIT
-from ._errors import ContractsError
+from oddsproof.errors import ContractsError
+from oddsproof.ledger import Transfer
+from oddsproof.wire import INT_LIMIT, Digest, Party
+from oddsproof.wire._validators import _tuple_of
+
 from ._evidence import Allocation
-from ._hashing import Digest
-from ._identity import Party
 from ._terms import (
     Agreed,
     Bet,
@@ -48,11 +49,9 @@ from ._terms import (
     Seq,
     Supplies,
     Term,
-    Transfer,
     Verdict,
     When,
 )
-from ._validators import _tuple_of
 
 FOREVER: Final = 1 << 62
 """A deadline at or beyond this (about 146 billion years of seconds) stands for "never": the

@@ -26,12 +26,10 @@ from typing import TypeVar
 
 import attrs
 
+from oddsproof.errors import ContractsError
+from oddsproof.wire import Canonical, Digest, Domain, Identity, Party, PublicKey, Signed
+
 from ._claims import Claim, Computation, Statement, TraceCommitment
-from ._encoding import Canonical
-from ._errors import ContractsError
-from ._hashing import Digest
-from ._identity import Identity, Party, PublicKey
-from ._signed import Domain, Signed
 from ._terms import (
     Agreed,
     Bet,

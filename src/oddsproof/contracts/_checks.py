@@ -21,14 +21,14 @@ from typing import Any
 
 import attrs
 
+from oddsproof.errors import ContractsError, SignatureError
+from oddsproof.ledger import Transfer
+from oddsproof.wire import Digest, Domain, Party, Signed
+
 from ._analysis import Finding, requirements
 from ._claims import Claim, Computation, Shape
-from ._errors import ContractsError, SignatureError
 from ._evidence import Allocation
-from ._hashing import Digest
-from ._identity import Party
-from ._signed import Domain, Signed
-from ._terms import Both, Contract, Send, Seq, Supplies, Term, Transfer, When
+from ._terms import Both, Contract, Send, Seq, Supplies, Term, When
 
 
 class Rejection(enum.Enum):

@@ -15,11 +15,9 @@ from typing import Any
 
 import attrs
 
-from ._encoding import Canonical, canonical, decode_primitive
-from ._errors import EncodingError
-from ._hashing import Digest
-from ._identity import Party
-from ._validators import _non_negative, _positive, _text
+from oddsproof.errors import EncodingError
+from oddsproof.wire import Canonical, Digest, Party, canonical, decode_primitive
+from oddsproof.wire._validators import _non_negative, _positive, _text
 
 MAX_PRECISION = 64
 """Outputs are quantized to at most 64 bits per value; 0 means "exact bytes"."""

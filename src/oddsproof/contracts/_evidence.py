@@ -11,11 +11,11 @@ from typing import Any, Final
 
 import attrs
 
-from ._encoding import Canonical, cached, canonical
-from ._errors import EncodingError
-from ._hashing import Digest, tagged_hash
-from ._identity import SIGNATURE_SIZE, Party, PublicKey
-from ._validators import _coin_ids, _non_negative, _positive
+from oddsproof.errors import EncodingError
+from oddsproof.wire import Canonical, Digest, Party, PublicKey, canonical, tagged_hash
+from oddsproof.wire._encoding import cached
+from oddsproof.wire._identity import SIGNATURE_SIZE
+from oddsproof.wire._validators import _coin_ids, _non_negative, _positive
 
 _digest = attrs.validators.instance_of(Digest)
 _optional_digest = attrs.validators.optional(_digest)

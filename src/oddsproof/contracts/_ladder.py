@@ -25,10 +25,9 @@ from typing import Any, Final
 
 import attrs
 
-from ._encoding import INT_LIMIT, Canonical, canonical
-from ._errors import EncodingError
-from ._identity import Party
-from ._validators import _non_negative, _positive
+from oddsproof.errors import EncodingError
+from oddsproof.wire import INT_LIMIT, Canonical, Party, canonical
+from oddsproof.wire._validators import _non_negative, _positive
 
 MAX_LEVELS: Final = 8
 """The depth cap: at most this many levels (UMA and Kleros cap appeals too)."""

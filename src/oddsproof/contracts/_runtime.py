@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from typing import Final
 
+from oddsproof.errors import ContractsError
+from oddsproof.ledger import EscrowLock, Ledger, Payout, Stake
+from oddsproof.wire import Digest, Domain, Party, PublicKey, Signed, tagged_hash
+from oddsproof.wire._identity import _key_of
+
 from ._analysis import requirements
 from ._claims import Claim
-from ._errors import ContractsError
 from ._evidence import BeaconRound, Ruling, Settlement
-from ._hashing import Digest, tagged_hash
-from ._identity import Party, PublicKey, _key_of
-from ._ledger import EscrowLock, Ledger, Payout, Stake
 from ._semantics import ContractState, Evidence, Step, start, step
-from ._signed import Domain, Signed
 from ._terms import Contract
 
 REF_TAG: Final = "oddsproof/runtime-ref/v1"

@@ -40,6 +40,12 @@ from typing import Any, Final
 
 import attrs
 
+from oddsproof.errors import ContractsError, SignatureError
+from oddsproof.ledger import Transfer
+from oddsproof.wire import INT_LIMIT, Canonical, Digest, Domain, Party, PublicKey, Signed, canonical
+from oddsproof.wire._identity import _key_of
+from oddsproof.wire._validators import _non_negative, _tuple_of
+
 from ._analysis import MAX_NESTING, analyze, requirements
 from ._checks import (
     _SUPPLY_ORDER,
@@ -55,12 +61,7 @@ from ._checks import (
     verify_envelope,
 )
 from ._claims import Claim
-from ._encoding import INT_LIMIT, Canonical, canonical
-from ._errors import ContractsError, SignatureError
 from ._evidence import Allocation, BeaconRound, Ruling, Settlement
-from ._hashing import Digest
-from ._identity import Party, PublicKey, _key_of
-from ._signed import Domain, Signed
 from ._terms import (
     Agreed,
     Bet,
@@ -75,11 +76,9 @@ from ._terms import (
     Seq,
     Supplies,
     Term,
-    Transfer,
     Verdict,
     When,
 )
-from ._validators import _non_negative, _tuple_of
 
 Evidence = Signed[Claim] | Signed[Ruling] | Signed[Settlement] | BeaconRound
 """What can move a contract besides time."""

@@ -29,13 +29,13 @@ from typing import Any, Final
 
 import attrs
 
+from oddsproof.errors import EncodingError
+from oddsproof.wire import Canonical, Digest, Party, PublicKey, canonical
+from oddsproof.wire._hashing import DIGEST_SIZE
+from oddsproof.wire._validators import _coin_id, _non_negative, _positive
+
 from ._claims import Statement
-from ._encoding import Canonical, canonical
-from ._errors import EncodingError
-from ._hashing import DIGEST_SIZE, Digest
-from ._identity import Party, PublicKey
 from ._ladder import Ladder
-from ._validators import _coin_id, _non_negative, _positive
 
 MAX_CASES: Final = 64
 MAX_PARTIES: Final = 64
@@ -288,5 +288,3 @@ class Contract(Canonical):
             if party.key == key:
                 return party
         return None
-
-

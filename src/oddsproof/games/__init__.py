@@ -1,6 +1,6 @@
-"""Verification games: spot checks, bisection, lottery tickets, bets and the fraud strategies.
-
-Imports ``oddsproof.contracts`` and nothing above it.
+"""Verification games: computations, Merkle trees, spot checks of parallel work, trace
+commitments and the bisection game with its one-step judge, beacons, lottery tickets, noise
+seeds and redemption (``docs/spot-checks.md``, ``docs/bisection.md``, ``docs/lottery.md``).
 """
 
 from ._beacon import Beacon as Beacon
@@ -12,23 +12,6 @@ from ._beacon import ExternalBeacon as ExternalBeacon
 from ._beacon import ExternalRound as ExternalRound
 from ._beacon import LocalBeacon as LocalBeacon
 from ._beacon import RoundNotPublished as RoundNotPublished
-from ._bets import BetError as BetError
-from ._bets import BetMatch as BetMatch
-from ._bets import BetOrder as BetOrder
-from ._bets import BetOutcome as BetOutcome
-from ._bets import BetSettlement as BetSettlement
-from ._bets import BetSide as BetSide
-from ._bets import BetTerms as BetTerms
-from ._bets import OrderCancel as OrderCancel
-from ._bets import OrderRefused as OrderRefused
-from ._bets import OrderRejection as OrderRejection
-from ._bets import authorises as authorises
-from ._bets import check_odds as check_odds
-from ._bets import countersign as countersign
-from ._bets import mutual_settlement as mutual_settlement
-from ._bets import odds_price as odds_price
-from ._bets import settle_bet as settle_bet
-from ._bets import statement_ruling as statement_ruling
 from ._bisection import BisectionChallenge as BisectionChallenge
 from ._bisection import BisectionError as BisectionError
 from ._bisection import BisectionGame as BisectionGame
@@ -54,8 +37,6 @@ from ._bisection import game_cost as game_cost
 from ._bisection import max_rounds as max_rounds
 from ._bisection import replay_transcript as replay_transcript
 from ._bisection import split_points as split_points
-from ._chains import hash_chain as hash_chain
-from ._chains import logistic_chain as logistic_chain
 from ._computation import ParallelComputation as ParallelComputation
 from ._computation import SerialComputation as SerialComputation
 from ._computation import code_digest as code_digest
@@ -66,19 +47,6 @@ from ._errors import ParameterError as ParameterError
 from ._judge import JudgeError as JudgeError
 from ._judge import check_ruling as check_ruling
 from ._judge import judge_bisection as judge_bisection
-from ._market import BetSigning as BetSigning
-from ._market import BookLevel as BookLevel
-from ._market import BookResult as BookResult
-from ._market import ClaimMarket as ClaimMarket
-from ._market import ClosedOrder as ClosedOrder
-from ._market import CloseReason as CloseReason
-from ._market import MarketExpiry as MarketExpiry
-from ._market import MarketQuote as MarketQuote
-from ._market import MarketResolution as MarketResolution
-from ._market import OrderBook as OrderBook
-from ._market import PendingBet as PendingBet
-from ._market import PostResult as PostResult
-from ._market import implied_fraud as implied_fraud
 from ._merkle import InclusionProof as InclusionProof
 from ._merkle import MerkleTree as MerkleTree
 from ._merkle import MultiProof as MultiProof
@@ -105,19 +73,14 @@ from ._noise import to_fixed as to_fixed
 from ._noise import unit_noise as unit_noise
 from ._planning import pass_probability as pass_probability
 from ._planning import plan as plan
+from ._players import BisectionPlayer as BisectionPlayer
+from ._players import HonestChallenger as HonestChallenger
+from ._players import HonestSerialSolver as HonestSerialSolver
+from ._players import HonestSolver as HonestSolver
+from ._players import ParallelSolver as ParallelSolver
+from ._players import play_bisection as play_bisection
 from ._quantize import quantize as quantize
 from ._quantize import quantized_bytes as quantized_bytes
-from ._reasoner import ActionValue as ActionValue
-from ._reasoner import CheckValue as CheckValue
-from ._reasoner import ClaimAction as ClaimAction
-from ._reasoner import ClaimDecision as ClaimDecision
-from ._reasoner import best_check as best_check
-from ._reasoner import check_value as check_value
-from ._reasoner import decide as decide
-from ._reasoner import detection_probability as detection_probability
-from ._reasoner import dispute_value as dispute_value
-from ._reasoner import fraud_probability as fraud_probability
-from ._reasoner import market_value as market_value
 from ._redeem import AccountState as AccountState
 from ._redeem import LotteryLedgerError as LotteryLedgerError
 from ._redeem import Redemption as Redemption
@@ -133,42 +96,15 @@ from ._redeem import request_unlock as request_unlock
 from ._redeem import verify_step as verify_step
 from ._redeem import void_unopened as void_unopened
 from ._redeem import withdraw as withdraw
-from ._reputation import CheckPlan as CheckPlan
-from ._reputation import CheckPolicy as CheckPolicy
-from ._reputation import PlanReason as PlanReason
-from ._reputation import Reputation as Reputation
-from ._reputation import ReputationError as ReputationError
-from ._reputation import ReputationRecord as ReputationRecord
-from ._reputation import achieved_epsilon as achieved_epsilon
-from ._serial_solvers import AfterEndSolver as AfterEndSolver
-from ._serial_solvers import BisectionPlayer as BisectionPlayer
-from ._serial_solvers import EquivocatingSolver as EquivocatingSolver
-from ._serial_solvers import FakeStepSolver as FakeStepSolver
-from ._serial_solvers import HonestChallenger as HonestChallenger
-from ._serial_solvers import HonestSerialSolver as HonestSerialSolver
-from ._serial_solvers import LyingChallenger as LyingChallenger
-from ._serial_solvers import NonShrinkingChallenger as NonShrinkingChallenger
-from ._serial_solvers import NonShrinkingSolver as NonShrinkingSolver
-from ._serial_solvers import StallingChallenger as StallingChallenger
-from ._serial_solvers import StallingSerialSolver as StallingSerialSolver
-from ._serial_solvers import faked_chain as faked_chain
-from ._serial_solvers import play_bisection as play_bisection
-from ._solvers import ChunkSwappingSolver as ChunkSwappingSolver
-from ._solvers import FakingSolver as FakingSolver
-from ._solvers import HonestSolver as HonestSolver
-from ._solvers import ParallelSolver as ParallelSolver
-from ._solvers import ProofForgingSolver as ProofForgingSolver
-from ._solvers import SizeLyingSolver as SizeLyingSolver
-from ._solvers import WithholdingSolver as WithholdingSolver
 from ._spotcheck import Challenge as Challenge
 from ._spotcheck import CommittedOutput as CommittedOutput
 from ._spotcheck import FraudProof as FraudProof
 from ._spotcheck import FraudProofError as FraudProofError
 from ._spotcheck import Opening as Opening
-from ._spotcheck import Outcome as Outcome
 from ._spotcheck import OutputCommitment as OutputCommitment
 from ._spotcheck import SpotCheckCertificate as SpotCheckCertificate
 from ._spotcheck import SpotCheckError as SpotCheckError
+from ._spotcheck import SpotCheckOutcome as SpotCheckOutcome
 from ._spotcheck import SpotCheckResult as SpotCheckResult
 from ._spotcheck import beacon_challenge as beacon_challenge
 from ._spotcheck import certificate_ruling as certificate_ruling
@@ -200,35 +136,13 @@ from ._trace import TraceError as TraceError
 from ._trace import commit_trace as commit_trace
 from ._trace import run_one_step as run_one_step
 from ._trace import serial_claim as serial_claim
-from ._training import MemoizingWorker as MemoizingWorker
-from ._training import TrainingChain as TrainingChain
-from ._training import TrainingError as TrainingError
-from ._training import TrainingWorker as TrainingWorker
-from ._training import ZeroShortcutWorker as ZeroShortcutWorker
-from ._training import zero_input_changes as zero_input_changes
-from ._workloads import Scene as Scene
-from ._workloads import Sphere as Sphere
-from ._workloads import WorkloadError as WorkloadError
-from ._workloads import demo_scene as demo_scene
-from ._workloads import ray_tracer as ray_tracer
-from ._workloads import render as render
 
 __all__ = [
     "AccountState",
-    "ActionValue",
-    "AfterEndSolver",
     "Beacon",
     "BeaconError",
     "BeaconScheme",
     "BeaconSpec",
-    "BetError",
-    "BetMatch",
-    "BetOrder",
-    "BetOutcome",
-    "BetSettlement",
-    "BetSide",
-    "BetSigning",
-    "BetTerms",
     "BisectionChallenge",
     "BisectionError",
     "BisectionGame",
@@ -240,28 +154,14 @@ __all__ = [
     "BisectionRole",
     "BisectionSetup",
     "BisectionTranscript",
-    "BookLevel",
-    "BookResult",
     "Challenge",
-    "CheckPlan",
-    "CheckPolicy",
-    "CheckValue",
     "Checkpoints",
-    "ChunkSwappingSolver",
-    "ClaimAction",
-    "ClaimDecision",
-    "ClaimMarket",
     "ClockError",
-    "CloseReason",
-    "ClosedOrder",
     "CommittedOutput",
     "CostModel",
     "Ed25519Beacon",
-    "EquivocatingSolver",
     "ExternalBeacon",
     "ExternalRound",
-    "FakeStepSolver",
-    "FakingSolver",
     "FraudProof",
     "FraudProofError",
     "GameOverError",
@@ -274,53 +174,30 @@ __all__ = [
     "LocalBeacon",
     "LotteryAccount",
     "LotteryLedgerError",
-    "LyingChallenger",
-    "MarketExpiry",
-    "MarketQuote",
-    "MarketResolution",
-    "MemoizingWorker",
     "MerkleTree",
     "MoveError",
     "MultiProof",
     "NoiseCalibration",
     "NoiseError",
-    "NonShrinkingChallenger",
-    "NonShrinkingSolver",
     "Opening",
-    "OrderBook",
-    "OrderCancel",
-    "OrderRefused",
-    "OrderRejection",
-    "Outcome",
     "OutputCommitment",
     "ParallelComputation",
     "ParallelSolver",
     "ParameterError",
-    "PendingBet",
     "PickMove",
-    "PlanReason",
-    "PostResult",
     "ProofError",
-    "ProofForgingSolver",
     "Redemption",
     "RedemptionOutcome",
-    "Reputation",
-    "ReputationError",
-    "ReputationRecord",
     "RevealMove",
     "RoundNotPublished",
-    "Scene",
     "SeedSchedule",
     "SerialComputation",
     "SetupError",
-    "SizeLyingSolver",
-    "Sphere",
     "SplitMove",
     "SpotCheckCertificate",
     "SpotCheckError",
+    "SpotCheckOutcome",
     "SpotCheckResult",
-    "StallingChallenger",
-    "StallingSerialSolver",
     "StepCommitment",
     "Ticket",
     "TicketBatch",
@@ -330,64 +207,40 @@ __all__ = [
     "TicketRejected",
     "TicketRejection",
     "TraceError",
-    "TrainingChain",
-    "TrainingError",
-    "TrainingWorker",
     "TranscriptError",
     "UnlockRequest",
     "WinningTicket",
-    "WithholdingSolver",
-    "WorkloadError",
-    "ZeroShortcutWorker",
     "account_state",
-    "achieved_epsilon",
     "analytic_noise",
-    "authorises",
     "batch_tree",
     "beacon_challenge",
-    "best_check",
     "calibrate_noise",
     "certificate_ruling",
     "check_certificate",
     "check_fraud_proof",
-    "check_odds",
     "check_ruling",
     "check_ticket",
     "check_transcript",
-    "check_value",
     "choose_arity",
     "choose_chunk",
     "code_digest",
     "commit_output",
     "commit_trace",
-    "countersign",
-    "decide",
-    "demo_scene",
-    "detection_probability",
-    "dispute_value",
-    "faked_chain",
     "fixed_dtype",
-    "fraud_probability",
     "fresh_seed",
     "from_fixed",
     "fund_account",
     "game_cost",
-    "hash_chain",
-    "implied_fraud",
     "input_id",
     "judge_bisection",
     "judge_step",
     "leaf_hashes",
     "leaf_hashes_of_rows",
     "least_noise",
-    "logistic_chain",
-    "market_value",
     "max_rounds",
-    "mutual_settlement",
     "next_seed",
     "noise",
     "nonce_challenge",
-    "odds_price",
     "pass_probability",
     "penalty_bonds",
     "plan",
@@ -395,21 +248,17 @@ __all__ = [
     "post_worker_bond",
     "quantize",
     "quantized_bytes",
-    "ray_tracer",
     "redeem",
-    "render",
     "replay_transcript",
     "request_unlock",
     "round_randomness",
     "run_one_step",
     "sample_indices",
     "serial_claim",
-    "settle_bet",
     "sign_claim",
     "split_multi_proof",
     "split_points",
     "spot_check",
-    "statement_ruling",
     "streaming_root",
     "threshold_probability",
     "to_fixed",
@@ -422,5 +271,4 @@ __all__ = [
     "void_unopened",
     "win_threshold",
     "withdraw",
-    "zero_input_changes",
 ]

@@ -31,18 +31,9 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from oddsproof.contracts import (
-    INT_LIMIT,
-    BeaconRound,
-    Canonical,
-    Digest,
-    Identity,
-    PublicKey,
-    SignatureError,
-    beacon_message,
-    canonical,
-    tagged_hash,
-)
+from oddsproof.contracts import BeaconRound, beacon_message
+from oddsproof.errors import SignatureError
+from oddsproof.wire import INT_LIMIT, Canonical, Digest, Identity, PublicKey, canonical, tagged_hash
 
 from ._errors import GamesError, ParameterError
 

@@ -38,18 +38,9 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from oddsproof.contracts import (
-    INT_LIMIT,
-    Canonical,
-    Claim,
-    Digest,
-    Domain,
-    Identity,
-    Party,
-    SignatureError,
-    Signed,
-    canonical,
-)
+from oddsproof.contracts import Claim
+from oddsproof.errors import SignatureError
+from oddsproof.wire import INT_LIMIT, Canonical, Digest, Domain, Identity, Party, Signed, canonical
 
 from ._computation import Array, SerialComputation, input_id
 from ._errors import GamesError, ParameterError

@@ -20,7 +20,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from oddsproof.contracts import Computation, Digest, Shape, tagged_hash
+from oddsproof.contracts import Computation, Shape
+from oddsproof.wire import Digest, tagged_hash
 
 from ._errors import ParameterError
 from ._quantize import quantized_bytes

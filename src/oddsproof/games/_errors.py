@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oddsproof.contracts import OddsproofError
+from oddsproof.errors import OddsproofError
 
 
 class GamesError(OddsproofError):

@@ -9,7 +9,9 @@ id; signed by one of the contract's arbiters and marked final, it meets a ``Verd
 
 from __future__ import annotations
 
-from oddsproof.contracts import Domain, Identity, Ruling, SignatureError, Signed
+from oddsproof.contracts import Ruling
+from oddsproof.errors import SignatureError
+from oddsproof.wire import Domain, Identity, Signed
 
 from ._bisection import (
     BisectionError,

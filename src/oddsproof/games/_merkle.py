@@ -25,14 +25,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from oddsproof.contracts import (
-    EMPTY_TREE_ROOT,
-    Canonical,
-    Digest,
-    canonical,
-    merkle_leaf_hash,
-)
-from oddsproof.contracts import INT_LIMIT as _INT_LIMIT
+from oddsproof.wire import EMPTY_TREE_ROOT, Canonical, Digest, canonical, merkle_leaf_hash
+from oddsproof.wire import INT_LIMIT as _INT_LIMIT
 
 from ._errors import GamesError
 

@@ -42,7 +42,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from oddsproof.contracts import Digest, tagged_hash
+from oddsproof.wire import Digest, tagged_hash
 
 from ._errors import GamesError, ParameterError
 

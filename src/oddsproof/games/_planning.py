@@ -12,7 +12,7 @@ import decimal
 import math
 from fractions import Fraction
 
-from oddsproof.contracts import INT_LIMIT
+from oddsproof.wire import INT_LIMIT
 
 from ._errors import ParameterError
 

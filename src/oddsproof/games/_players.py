@@ -1,18 +1,11 @@
-"""Honest and cheating players of the bisection game, and a driver that plays two of them.
+"""The honest players: a parallel-work solver, the bisection game's solver and challenger, and a
+driver that plays two bisection players against each other.
 
-Every player has an identity and ``delays``: the seconds it waits after its turn begins, per
-move, cycling (``(0,)``: answers at once). :meth:`act` returns the signed move it makes now, or
-``None`` to stay silent (which, on its turn, runs out its clock). The cheats:
+Cheating players live in :mod:`oddsproof.testing`; they subclass these.
 
-- :class:`FakeStepSolver`: its run has one faked step (the step applied twice there) and it
-  defends that run faithfully; the judge's one step exposes it.
-- :class:`EquivocatingSolver`: a faker that, from round 2 on, re-posts a different hash for
-  the disputed endpoint (two signed answers for one index).
-- :class:`StallingSerialSolver` / :class:`StallingChallenger`: stop answering after some moves.
-- :class:`AfterEndSolver`: at the end, posts another split instead of revealing.
-- :class:`NonShrinkingSolver` / :class:`NonShrinkingChallenger`: a split with one piece, a pick
-  of the whole interval.
-- :class:`LyingChallenger`: disputes an honest run and picks pieces by a fixed choice sequence.
+Every bisection player has an identity and ``delays``: the seconds it waits after its turn
+begins, per move, cycling (``(0,)``: answers at once). :meth:`act` returns the signed move it
+makes now, or ``None`` to stay silent (which, on its turn, runs out its clock).
 """
 
 from __future__ import annotations
@@ -20,8 +13,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 import attrs
+import numpy.typing as npt
 
-from oddsproof.contracts import Digest, Identity, Signed
+from oddsproof.contracts import Claim
+from oddsproof.wire import Digest, Domain, Identity, Signed
 
 from ._bisection import (
     BisectionGame,
@@ -32,10 +27,17 @@ from ._bisection import (
     GameOverError,
     SplitMove,
 )
-from ._computation import Array, SerialComputation
+from ._computation import Array, ParallelComputation
 from ._errors import ParameterError
-from ._trace import Checkpoints, commit_trace
-
+from ._spotcheck import (
+    Challenge,
+    CommittedOutput,
+    Opening,
+    OutputCommitment,
+    _sign_claim_for,
+    commit_output,
+)
+from ._trace import Checkpoints
 
 
 class BisectionPlayer(Protocol):

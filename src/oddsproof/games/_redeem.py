@@ -39,30 +39,25 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.contracts import (
+from oddsproof.contracts import Ruling
+from oddsproof.errors import SignatureError
+from oddsproof.ledger import (
     BondForfeit,
     BondPost,
     BondRecord,
     BondRelease,
     BondState,
-    Canonical,
-    Digest,
-    Domain,
     EscrowLock,
-    Identity,
     Ledger,
     LedgerError,
     Payout,
     Receipt,
     Refund,
     ResolveCondition,
-    Ruling,
-    SignatureError,
-    Signed,
     Stake,
     Transfer,
-    canonical,
 )
+from oddsproof.wire import Canonical, Digest, Domain, Identity, Signed, canonical
 
 from ._beacon import Beacon
 from ._computation import Array, SerialComputation

@@ -39,19 +39,16 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from oddsproof.contracts import (
+from oddsproof.contracts import BeaconRound, Claim, Ruling
+from oddsproof.errors import ContractsError, SignatureError
+from oddsproof.wire import (
     INT_LIMIT,
-    BeaconRound,
     Canonical,
-    Claim,
-    ContractsError,
     Digest,
     Domain,
     Identity,
     Party,
     PublicKey,
-    Ruling,
-    SignatureError,
     Signed,
     canonical,
     merkle_leaf_hash,
@@ -595,7 +592,7 @@ class Opening(Canonical):
             raise SpotCheckError("an opening holds one chunk per leaf its proof covers")
 
 
-class Outcome(enum.Enum):
+class SpotCheckOutcome(enum.Enum):
     """How a spot check ended."""
 
     PASS = "pass"  # noqa: S105 - an outcome, not a password
@@ -653,7 +650,9 @@ class SpotCheckCertificate(Canonical):
     verifier: Party = attrs.field(validator=attrs.validators.instance_of(Party))
     seed: Digest = attrs.field(validator=_digest)
     indices: tuple[int, ...] = attrs.field(validator=_check_indices)
-    outcome: Outcome = attrs.field(validator=attrs.validators.instance_of(Outcome))
+    outcome: SpotCheckOutcome = attrs.field(
+        validator=attrs.validators.instance_of(SpotCheckOutcome)
+    )
     failed_index: int | None = attrs.field(validator=attrs.validators.optional(_non_negative))
     fraud_proof: Digest | None = attrs.field(validator=attrs.validators.optional(_digest))
     reason: str = attrs.field(validator=_check_reason)
@@ -664,12 +663,12 @@ class SpotCheckCertificate(Canonical):
             raise SpotCheckError("the certificate's challenge is for another claim")
         if self.seed != self.challenge.seed:
             raise SpotCheckError("the certificate's seed is not its challenge's seed")
-        checked = self.outcome is not Outcome.BAD_COMMITMENT
+        checked = self.outcome is not SpotCheckOutcome.BAD_COMMITMENT
         if len(self.indices) != (self.challenge.k if checked else 0):
             raise SpotCheckError("a certificate lists k indices (none for a bad commitment)")
         if any(i >= self.commitment.pieces for i in self.indices):
             raise SpotCheckError("an index lies outside the commitment's pieces")
-        wrong = self.outcome is Outcome.WRONG_VALUE
+        wrong = self.outcome is SpotCheckOutcome.WRONG_VALUE
         if wrong != (self.failed_index is not None) or wrong != (self.fraud_proof is not None):
             raise SpotCheckError("a failed index and a fraud proof go with a wrong value only")
         if wrong and self.failed_index not in self.indices:
@@ -678,7 +677,7 @@ class SpotCheckCertificate(Canonical):
     @property
     def passed(self) -> bool:
         """Whether every challenged piece matched."""
-        return self.outcome is Outcome.PASS
+        return self.outcome is SpotCheckOutcome.PASS
 
     @property
     def covers(self) -> str:
@@ -839,7 +838,7 @@ def spot_check(
         raise SpotCheckError("expected an Opening or None")
 
     def certify(
-        outcome: Outcome,
+        outcome: SpotCheckOutcome,
         reason: str = "",
         indices: tuple[int, ...] = (),
         failed: int | None = None,
@@ -863,23 +862,27 @@ def spot_check(
 
     defect = _commitment_defect(body, commitment, computation)
     if defect:
-        return certify(Outcome.BAD_COMMITMENT, defect)
+        return certify(SpotCheckOutcome.BAD_COMMITMENT, defect)
     indices = challenge.indices(commitment)
     if opening is None:
-        return certify(Outcome.NO_OPENING, "the solver did not open the challenged pieces", indices)
+        return certify(
+            SpotCheckOutcome.NO_OPENING, "the solver did not open the challenged pieces", indices
+        )
     leaves = sorted({commitment.leaf_of(i) for i in indices})
     if opening.claim != claim.id:
-        return certify(Outcome.BAD_OPENING, "the opening answers another claim", indices)
+        return certify(SpotCheckOutcome.BAD_OPENING, "the opening answers another claim", indices)
     if list(opening.proof.indices) != leaves:
         return certify(
-            Outcome.BAD_OPENING, "the opening holds other leaves than challenged", indices
+            SpotCheckOutcome.BAD_OPENING, "the opening holds other leaves than challenged", indices
         )
     chunks = dict(zip(leaves, opening.chunks, strict=True))
     leaf_hashes = {leaf: merkle_leaf_hash(chunk) for leaf, chunk in chunks.items()}
     try:
         verify_many(commitment.root, commitment.leaves, leaf_hashes, opening.proof)
     except ProofError as exc:
-        return certify(Outcome.BAD_OPENING, f"the multi-proof does not verify: {exc}", indices)
+        return certify(
+            SpotCheckOutcome.BAD_OPENING, f"the multi-proof does not verify: {exc}", indices
+        )
 
     unique = sorted(set(indices))
     recomputed = _recompute(computation, data, unique)
@@ -897,8 +900,8 @@ def spot_check(
             continue
         path = split_multi_proof(commitment.root, commitment.leaves, leaf_hashes, opening.proof)
         fraud = FraudProof(claim, commitment, piece, chunk, path[leaf])
-        return certify(Outcome.WRONG_VALUE, reason, indices, piece, fraud)
-    return certify(Outcome.PASS, "", indices)
+        return certify(SpotCheckOutcome.WRONG_VALUE, reason, indices, piece, fraud)
+    return certify(SpotCheckOutcome.PASS, "", indices)
 
 
 def check_certificate(
@@ -939,7 +942,7 @@ def check_certificate(
             challenge.beacon.verify()
         except SignatureError as exc:
             raise SpotCheckError(f"the beacon round does not verify: {exc}") from exc
-    if cert.outcome is not Outcome.BAD_COMMITMENT and cert.indices != challenge.indices(
+    if cert.outcome is not SpotCheckOutcome.BAD_COMMITMENT and cert.indices != challenge.indices(
         cert.commitment
     ):
         raise SpotCheckError("the indices are not the ones the seed draws")

@@ -38,7 +38,8 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.contracts import (
+from oddsproof.errors import SignatureError
+from oddsproof.wire import (
     INT_LIMIT,
     Canonical,
     Digest,
@@ -46,7 +47,6 @@ from oddsproof.contracts import (
     Identity,
     Party,
     PublicKey,
-    SignatureError,
     Signed,
     canonical,
     encode,

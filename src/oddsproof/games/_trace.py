@@ -21,15 +21,8 @@ from typing import Final
 
 import numpy as np
 
-from oddsproof.contracts import (
-    Claim,
-    Digest,
-    Domain,
-    Identity,
-    Signed,
-    TraceCommitment,
-    merkle_leaf_hash,
-)
+from oddsproof.contracts import Claim, TraceCommitment
+from oddsproof.wire import Digest, Domain, Identity, Signed, merkle_leaf_hash
 
 from ._computation import Array, SerialComputation, input_id, state_digest, value_bytes
 from ._errors import GamesError, ParameterError

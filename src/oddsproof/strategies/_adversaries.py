@@ -23,63 +23,56 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from oddsproof.arbitration import (
-    BisectionVerification,
-    Litigant,
-    Script,
-    SettlementRefused,
-)
+from oddsproof.arbitration import BisectionVerification, Litigant, Script, SettlementRefused
 from oddsproof.contracts import (
     Allocation,
     Both,
-    Canonical,
     Claim,
     Contract,
-    Digest,
-    Domain,
-    Identity,
-    Move,
     Seq,
     Settlement,
-    Signed,
     Supplies,
     Term,
     When,
     requirements,
 )
 from oddsproof.games import (
-    AfterEndSolver,
     BisectionPlayer,
     BisectionTranscript,
     Challenge,
     Checkpoints,
-    EquivocatingSolver,
-    FakingSolver,
     GamesError,
     HonestChallenger,
     HonestSerialSolver,
-    LyingChallenger,
-    MemoizingWorker,
     MultiProof,
-    NonShrinkingChallenger,
     Opening,
     ParallelComputation,
     ParallelSolver,
-    ProofForgingSolver,
     SerialComputation,
+    StepCommitment,
+    check_transcript,
+    commit_trace,
+    serial_claim,
+)
+from oddsproof.ledger import Move
+from oddsproof.testing import (
+    AfterEndSolver,
+    EquivocatingSolver,
+    FakingSolver,
+    LyingChallenger,
+    MemoizingWorker,
+    NonShrinkingChallenger,
+    ProofForgingSolver,
     SizeLyingSolver,
     StallingChallenger,
     StallingSerialSolver,
-    StepCommitment,
     TrainingChain,
     TrainingWorker,
     WithholdingSolver,
     ZeroShortcutWorker,
-    check_transcript,
-    commit_trace,
     faked_chain,
-    serial_claim,
 )
+from oddsproof.wire import Canonical, Digest, Domain, Identity, Signed
 
 from ._jobs import Job, honest_trace
 from ._market import LOTTERY_INPUT, Episode, Marketplace, Outcome, SpotEvidence

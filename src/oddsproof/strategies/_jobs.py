@@ -15,7 +15,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from oddsproof.contracts import Digest, Party, Statement, Supplies
+from oddsproof.contracts import Statement, Supplies
 from oddsproof.games import (
     Checkpoints,
     CommittedOutput,
@@ -23,11 +23,10 @@ from oddsproof.games import (
     SerialComputation,
     commit_output,
     commit_trace,
-    demo_scene,
-    hash_chain,
     input_id,
-    ray_tracer,
 )
+from oddsproof.testing import demo_scene, hash_chain, ray_tracer
+from oddsproof.wire import Digest, Party
 
 from ._validation import attr_type, check_int
 

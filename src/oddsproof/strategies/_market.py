@@ -40,33 +40,19 @@ from oddsproof.arbitration import (
     with_ladder,
 )
 from oddsproof.contracts import (
-    BondState,
     Both,
-    Canonical,
     Claim,
-    CoinMint,
     Contract,
-    Digest,
-    Domain,
-    HoldingState,
-    Identity,
     Ladder,
-    Ledger,
-    MemoryLedger,
-    Mint,
-    OddsproofError,
     OfferRefused,
-    Party,
-    PublicKey,
     Seq,
-    Signed,
     Supplies,
     Term,
     When,
     analyze,
     requirements,
-    tagged_hash,
 )
+from oddsproof.errors import OddsproofError
 from oddsproof.games import (
     FraudProof,
     GamesError,
@@ -81,8 +67,6 @@ from oddsproof.games import (
     TicketIssuer,
     TicketReceiver,
     TicketRejected,
-    TrainingChain,
-    TrainingWorker,
     account_state,
     check_fraud_proof,
     fund_account,
@@ -91,8 +75,18 @@ from oddsproof.games import (
     redeem,
     spot_check,
 )
-from oddsproof.games import (
-    Outcome as CheckOutcome,
+from oddsproof.games import SpotCheckOutcome as CheckOutcome
+from oddsproof.ledger import BondState, CoinMint, HoldingState, Ledger, MemoryLedger, Mint
+from oddsproof.testing import TrainingChain, TrainingWorker
+from oddsproof.wire import (
+    Canonical,
+    Digest,
+    Domain,
+    Identity,
+    Party,
+    PublicKey,
+    Signed,
+    tagged_hash,
 )
 
 from ._jobs import Job, default_jobs

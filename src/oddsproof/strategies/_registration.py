@@ -15,29 +15,24 @@ from oddsproof.contracts import (
     Computation,
     Condition,
     Contract,
-    Digest,
-    Domain,
-    Identity,
     Ladder,
-    Party,
-    PublicKey,
     Ruling,
     Settlement,
     Statement,
     Term,
     TraceCommitment,
-    Transfer,
 )
 from oddsproof.games import (
     BeaconSpec,
-    BetOrder,
-    BetTerms,
     InclusionProof,
     LotteryAccount,
     MultiProof,
     StepCommitment,
     Ticket,
 )
+from oddsproof.ledger import Transfer
+from oddsproof.markets import BetOrder, BetTerms
+from oddsproof.wire import Digest, Domain, Identity, Party, PublicKey
 
 from ._adversaries import ALL_KINDS, Adversary, _strategy, adversaries
 from ._jobs import Job, jobs

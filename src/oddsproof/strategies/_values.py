@@ -18,7 +18,6 @@ from hypothesis.errors import InvalidArgument
 from oddsproof.arbitration import with_ladder
 from oddsproof.contracts import (
     FOREVER,
-    INT_LIMIT,
     Agreed,
     Allocation,
     BeaconRound,
@@ -31,14 +30,9 @@ from oddsproof.contracts import (
     Computation,
     Condition,
     Contract,
-    Digest,
-    Domain,
-    Identity,
     Ladder,
     Level,
-    Party,
     Pay,
-    PublicKey,
     Ruling,
     Send,
     Seq,
@@ -48,19 +42,14 @@ from oddsproof.contracts import (
     Supplies,
     Term,
     TraceCommitment,
-    Transfer,
     Verdict,
     When,
     beacon_message,
     lottery,
-    tagged_hash,
 )
 from oddsproof.games import (
     BeaconScheme,
     BeaconSpec,
-    BetOrder,
-    BetSide,
-    BetTerms,
     InclusionProof,
     LotteryAccount,
     MerkleTree,
@@ -69,15 +58,12 @@ from oddsproof.games import (
     Ticket,
     win_threshold,
 )
+from oddsproof.ledger import Transfer
+from oddsproof.markets import BetOrder, BetSide, BetTerms
+from oddsproof.wire import INT_LIMIT, Digest, Domain, Identity, Party, PublicKey, tagged_hash
 
 from ._jobs import Job, default_jobs
-from ._validation import (
-    check_bounds,
-    check_int,
-    check_optional_bool,
-    check_sequence,
-    check_type,
-)
+from ._validation import check_bounds, check_int, check_optional_bool, check_sequence, check_type
 
 NAMES = ("alice", "bob", "charlie", "dave", "erin", "frank")
 IDENTITIES: tuple[Identity, ...] = tuple(

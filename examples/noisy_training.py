@@ -20,14 +20,14 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
+from oddsproof.errors import Refused
 from oddsproof.games import (
     LocalBeacon,
     LotteryAccount,
     RedemptionOutcome,
     TicketIssuer,
+    TicketReason,
     TicketReceiver,
-    TicketRejected,
-    TicketRejection,
     account_state,
     analytic_noise,
     fund_account,
@@ -122,8 +122,8 @@ def main() -> None:
                         computation=chain.computation,
                         state=worker.opening(winner.ticket.step),
                     )
-                except TicketRejected as exc:
-                    again += exc.reason is TicketRejection.ALREADY_REDEEMED
+                except Refused as exc:
+                    again += exc.reason is TicketReason.ALREADY_REDEEMED
             worker.forget(worker.index)
             now += 1
         elapsed = time.perf_counter() - start

@@ -406,10 +406,10 @@ def _entry_for(
 
 from oddsproof.contracts import (  # noqa: E402 - kept with the section using them
     Caution,
+    CheckReason,
     Claimed,
     ContractState,
     Evidence,
-    Rejection,
     Step,
     StepWarning,
 )
@@ -586,7 +586,7 @@ objects_by_kind.update(
             state=contract_states(),
             transfers=st.lists(transfers(), max_size=3).map(tuple),
             warnings=st.lists(step_warnings, max_size=2).map(tuple),
-            rejected=st.none() | st.sampled_from(Rejection),
+            rejected=st.none() | st.sampled_from(CheckReason),
             met=st.integers(0, 5),
             ruled_out=st.integers(0, 5),
         ),

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from oddsproof.contracts import _runtime as runtime_module
+from oddsproof.errors import Refused
 from oddsproof.games import (
     BisectionGame,
     BisectionReason,
@@ -40,7 +41,7 @@ from oddsproof.games import (
 )
 from oddsproof.games import _bisection as bisection_module
 from oddsproof.games import _spotcheck as spotcheck_module
-from oddsproof.ledger import BondForfeit, BondState, EntryRefused, Ledger, MemoryLedger
+from oddsproof.ledger import BondForfeit, BondState, Ledger, LedgerReason, MemoryLedger
 from oddsproof.testing import FakingSolver
 from oddsproof.wire import Digest, PublicKey, tagged_hash
 from tests.strategies import IDENTITIES, SPOT_DOMAIN, TOY_INPUT, toy_computation
@@ -82,7 +83,7 @@ def test_conservation(monkeypatch: pytest.MonkeyPatch) -> None:
     def forfeit_without_burning(ledger: Ledger, e: BondForfeit) -> tuple[Digest, ...]:
         record = ledger._open_bond(e.bond)
         if e.burn + e.reimburse != record.amount:
-            raise EntryRefused("burn + reimburse must equal the bond")
+            raise Refused(LedgerReason.NOT_ALLOWED, "burn + reimburse must equal the bond")
         ledger._put_bond(attrs.evolve(record, state=BondState.FORFEITED, closed_by=e.id))
         if e.to is not None:
             ledger._credit(e.to, e.reimburse)

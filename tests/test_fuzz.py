@@ -261,7 +261,7 @@ def _pick(rng: random.Random, doc: Any) -> tuple[Any, str]:
 
 
 def test_loading_junk_scenarios(scale: int, tmp_path: Path) -> None:
-    """``oddsproof dispute``'s scenario loader: only ``ScenarioError`` (typed)."""
+    """``oddsproof dispute``'s scenario loader: only ``InvalidArgument`` (typed)."""
     target = tmp_path / "scenario.json"
     count = COUNTS["scenario"] * scale
     rng = random.Random(7)

@@ -47,14 +47,11 @@ from oddsproof.arbitration import (
     BisectionVerification,
     CallbackArbiter,
     Court,
-    CourtError,
     CourtPolicy,
     Dispute,
     Litigant,
     ReexecutionJudge,
     Script,
-    SettlementRefused,
-    StaleSettlement,
     dispute_deadline,
     with_ladder,
 )
@@ -62,14 +59,13 @@ from oddsproof.contracts import (
     Allocation,
     Both,
     Case,
+    CheckReason,
     Claim,
     Close,
     Contract,
     Ladder,
     Level,
-    OfferRefused,
     Pay,
-    Rejection,
     Ruling,
     Seq,
     Settlement,
@@ -78,6 +74,7 @@ from oddsproof.contracts import (
     Verdict,
     When,
 )
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.games import (
     BisectionPlayer,
     BisectionTranscript,
@@ -88,9 +85,8 @@ from oddsproof.games import (
     LotteryAccount,
     RedemptionOutcome,
     TicketIssuer,
+    TicketReason,
     TicketReceiver,
-    TicketRejected,
-    TicketRejection,
     WinningTicket,
     account_state,
     check_transcript,
@@ -106,7 +102,6 @@ from oddsproof.ledger import (
     BondForfeit,
     BondState,
     HoldingState,
-    InsufficientFunds,
     MemoryLedger,
     Mint,
     Move,
@@ -315,7 +310,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         claim = serial_claim(trace, CHAIN_INPUT, BOB, DOMAIN, offer=offer.id, issued=self.now)
         try:
             self.court.claim(offer.id, claim, now=self.now)
-        except (CourtError, InsufficientFunds):
+        except Refused:
             return multiple()
         filed = Filed(offer, claim, true, tactic, step)
         self.filed[filed.id] = filed
@@ -398,7 +393,7 @@ class ProtocolMachine(RuleBasedStateMachine):
             _FAKED[0], CHAIN_INPUT, BOB, DOMAIN, offer=claim.offer.id, issued=self.now + 1
         )
         before = self.ledger.state()
-        with pytest.raises(CourtError, match="refused the claim"):
+        with pytest.raises((Refused, InvalidArgument), match="refused the claim"):
             self.court.claim(claim.offer.id, other, now=self.now + 1)
         assert self.ledger.state() == before
 
@@ -407,7 +402,9 @@ class ProtocolMachine(RuleBasedStateMachine):
         self._note("bob_claims_after_the_deadline", offer=offer)
         late = serial_claim(HONEST, CHAIN_INPUT, BOB, DOMAIN, offer=offer.id, issued=offer.deadline)
         before = self.ledger.state()
-        with pytest.raises(CourtError, match=r"expired|nothing-waiting|contract-closed"):
+        with pytest.raises(
+            (Refused, InvalidArgument), match=r"expired|nothing-waiting|contract-closed"
+        ):
             self.court.claim(offer.id, late, now=offer.deadline)
         assert self.ledger.state() == before
 
@@ -428,17 +425,17 @@ class ProtocolMachine(RuleBasedStateMachine):
     def mallory_forges_a_final_ruling(self, contract: Offer, upheld: bool) -> None:
         self._note("mallory_forges_a_final_ruling", contract=contract, upheld=upheld)
         body = self._ruling(contract, upheld, level=self.ladder.final_level, final=True)
-        self._refused(contract, Signed.create(body, DOMAIN, MALLORY), Rejection.NOT_AN_ARBITER)
+        self._refused(contract, Signed.create(body, DOMAIN, MALLORY), CheckReason.NOT_AN_ARBITER)
 
     @rule(contract=contracts, upheld=st.booleans())
     def a_lower_arbiter_rules_without_finality(self, contract: Offer, upheld: bool) -> None:
         self._note("a_lower_arbiter_rules_without_finality", contract=contract, upheld=upheld)
         body = self._ruling(contract, upheld, level=0, final=False)
         self._refused(
-            contract, Signed.create(body, DOMAIN, ARBITER_IDENTITIES[0]), Rejection.NOT_FINAL
+            contract, Signed.create(body, DOMAIN, ARBITER_IDENTITIES[0]), CheckReason.NOT_FINAL
         )
 
-    def _refused(self, offer: Offer, evidence: Signed[Ruling], reason: Rejection) -> None:
+    def _refused(self, offer: Offer, evidence: Signed[Ruling], reason: CheckReason) -> None:
         state = self.court.runtime.state(offer.id)
         balances, escrow = self.ledger.balances(), self.ledger.escrows()
         step = self.court.runtime.submit(offer.id, evidence, now=state.time)
@@ -464,7 +461,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         signed = Signed.create(body, DOMAIN, ALICE, BOB)
         try:
             self.court.settle(signed, now=max(self.now, state.time))
-        except SettlementRefused:
+        except Refused:
             return
         self.settled[contract.id] = signed
         self.applied.append(body.id)
@@ -476,7 +473,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         total = sum(a.amount for a in state.escrow) or 1
         grab = Settlement(contract.id, state.settled + 1, (Allocation(BOB.party, total),))
         before = self.ledger.state()
-        with pytest.raises(SettlementRefused):
+        with pytest.raises(Refused):
             self.court.settle(Signed.create(grab, DOMAIN, BOB), now=max(self.now, state.time))
         assert self.ledger.state() == before
 
@@ -487,7 +484,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         if old is None:
             return
         before = self.ledger.state()
-        with pytest.raises(StaleSettlement):
+        with pytest.raises(Refused, match=r"^(stale-settlement)"):
             self.court.settle(old, now=self.now)
         assert self.ledger.state() == before
 
@@ -560,13 +557,13 @@ class ProtocolMachine(RuleBasedStateMachine):
         self._note("bob_redeems_again", ticket=ticket)
         state, drawn = self.openings[ticket.winner.ticket.id]
         before = self.ledger.state()
-        refused: TicketRejection | None = None
+        refused: TicketReason | None = None
         try:
             result = self._redeem(ticket, state, drawn)
-        except TicketRejected as exc:
+        except Refused as exc:
             refused = exc.reason
         if refused is not None:
-            assert refused is TicketRejection.ALREADY_REDEEMED
+            assert refused is TicketReason.ALREADY_REDEEMED
             assert self.ledger.state() == before
         elif result.outcome is RedemptionOutcome.PAID:  # a broken ledger: the invariants say
             self.paid[ticket.winner.ticket.id] += 1
@@ -580,7 +577,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         before = self.ledger.state()
         try:
             self.ledger.apply(Move(BOB.key, CHARLIE.key, have + extra, self._fresh()))
-        except InsufficientFunds:
+        except Refused:
             assert self.ledger.state() == before
 
     @rule(extra=st.integers(1, 1_000))
@@ -594,7 +591,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         )  # fmt: skip
         offer = Contract((BOB.party, ALICE.party), terms, created=self.now, nonce=self._fresh())
         before = self.ledger.state()
-        with pytest.raises(OfferRefused):
+        with pytest.raises(Refused):
             self.court.open(Signed.create(offer, DOMAIN, BOB), now=self.now)
         assert self.ledger.state() == before
 
@@ -810,7 +807,7 @@ def test_a_late_false_claim_can_still_be_disputed() -> None:
     at = VERDICT_BY - 100  # the offer's wait is open until OFFER_BY, far later
     try:
         claim = world.claim(cheat=True, at=at)
-    except CourtError:
+    except (Refused, InvalidArgument):
         return  # refusing a claim that could not be disputed would do too
     world.court.challenge(claim.body.id, ALICE.party, now=at + 1)  # raises CourtError today
     case = world.court.run(claim.body.id, world.script(cheat=True))

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
 import oddsproof.strategies as ops
 from oddsproof.contracts import Check, Claim, Contract, Ladder, analyze
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import MultiProof, Ticket
 from oddsproof.strategies import (
     Adversary,

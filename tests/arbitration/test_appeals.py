@@ -29,15 +29,12 @@ from hypothesis.stateful import (
 
 from oddsproof.arbitration import (
     Appeals,
-    ArbitrationError,
     BondKind,
     CallbackArbiter,
     CaseFile,
     Dispute,
     DisputeState,
-    OutOfTurn,
     Phase,
-    RulingRefused,
     Side,
     Transition,
     _appeals,
@@ -46,7 +43,8 @@ from oddsproof.arbitration import (
     on_turn,
 )
 from oddsproof.contracts import Ladder, Level, Ruling
-from oddsproof.ledger import BondState, InsufficientFunds, MemoryLedger, Mint
+from oddsproof.errors import OddsproofError, Refused
+from oddsproof.ledger import BondState, MemoryLedger, Mint
 from oddsproof.wire import Digest, Identity, Signed, tagged_hash
 from tests.strategies import (
     ARBITRATION_DOMAIN,
@@ -142,7 +140,7 @@ class LadderMachine(RuleBasedStateMachine):
             if wants and affordable:
                 self.appeals.fund(self.dispute.id, turn, now=self.when(data, limit))
             elif wants and turn is not self.honest:
-                with pytest.raises(InsufficientFunds):
+                with pytest.raises(Refused, match=r"^insufficient-funds"):
                     self.appeals.fund(self.dispute.id, turn, now=self.now)
                 self.lapse(limit)
             else:
@@ -187,7 +185,7 @@ class LadderMachine(RuleBasedStateMachine):
         else:
             now = self.now
         before = self.ledger.state()
-        with pytest.raises(OutOfTurn):
+        with pytest.raises(Refused, match=r"^(out-of-turn|before-clock)"):
             self.appeals.fund(self.dispute.id, side, now=now)
         assert self.ledger.state() == before
 
@@ -200,7 +198,7 @@ class LadderMachine(RuleBasedStateMachine):
             by = OUTSIDER
         before = self.ledger.state()
         ruling = self.sign(True, level=level, at=self.now, by=by)
-        with pytest.raises(RulingRefused):
+        with pytest.raises(Refused, match=r"^(ruling-not-due)"):
             self.appeals.rule(self.dispute.id, ruling, now=self.now)
         assert self.ledger.state() == before
 
@@ -209,7 +207,7 @@ class LadderMachine(RuleBasedStateMachine):
         if self.state.time == 0:
             return
         before = self.ledger.state()
-        with pytest.raises(OutOfTurn):
+        with pytest.raises(Refused, match=r"^(out-of-turn|before-clock)"):
             self.appeals.advance(self.dispute.id, now=self.state.time - 1)
         assert self.ledger.state() == before
 
@@ -309,7 +307,7 @@ def test_the_machine_can_catch_a_broken_rule(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_an_unopened_dispute_is_unknown() -> None:
     appeals = Appeals(MemoryLedger(), DOMAIN)
-    with pytest.raises(ArbitrationError):
+    with pytest.raises(OddsproofError):
         appeals.state(Digest(b"\x09" * 32))
 
 

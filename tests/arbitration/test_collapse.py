@@ -17,8 +17,6 @@ from hypothesis import strategies as st
 
 from oddsproof.arbitration import (
     RECOURSE_POOL,
-    CollapseError,
-    FanoutExceeded,
     FanoutPolicy,
     RecoursePolicy,
     Resolution,
@@ -27,6 +25,7 @@ from oddsproof.arbitration import (
     pass_on,
     sweep,
 )
+from oddsproof.errors import Refused
 from oddsproof.ledger import (
     BondPost,
     BondState,
@@ -171,10 +170,10 @@ def test_contradictory_or_reversed_outcomes_are_refused() -> None:
     ledger = MemoryLedger()
     fund(ledger)
     chain(ledger, 2)
-    with pytest.raises(CollapseError, match="both"):
+    with pytest.raises(Refused, match="both"):
         collapse(ledger, [Resolution(CLAIMS[0], False), Resolution(CLAIMS[0], True)])
     collapse(ledger, [Resolution(CLAIMS[0], True)])
-    with pytest.raises(CollapseError, match="other way"):
+    with pytest.raises(Refused, match="other way"):
         collapse(ledger, [Resolution(CLAIMS[0], False)])
 
 
@@ -270,7 +269,7 @@ def test_fan_out_past_the_limit_needs_a_bond_per_dependant() -> None:
     poor = HoldingPass(root.id, BOB.key, DAVE.key, 5, None, b"fan-poor")
     ledger.apply(BondPost(BOB.key, ledger.balance(BOB.key) - 50, Digest(b"\x00" * 32), b"sink"))
     before = ledger.state()
-    with pytest.raises(FanoutExceeded):
+    with pytest.raises(Refused, match=r"^(fanout-exceeded)"):
         pass_on(ledger, poor, policy=policy)
     assert ledger.state() == before
     report = collapse(ledger, [Resolution(CLAIMS[0], False, BOB.key)])

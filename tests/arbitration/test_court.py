@@ -30,7 +30,6 @@ from oddsproof.arbitration import (
     CallbackArbiter,
     Court,
     CourtCase,
-    CourtError,
     CourtPolicy,
     DisputeState,
     Litigant,
@@ -39,12 +38,12 @@ from oddsproof.arbitration import (
     Stage,
     Transition,
 )
+from oddsproof.errors import InvalidArgument, OddsproofError, Refused
 from oddsproof.ledger import (
     BondState,
     HoldingPass,
     HoldingState,
     Ledger,
-    LedgerError,
     MemoryLedger,
     SqliteLedger,
 )
@@ -101,14 +100,14 @@ def test_an_unchallenged_claim_is_upheld_when_its_window_closes() -> None:
 def test_challenges_come_inside_the_window_and_once() -> None:
     world = CourtWorld()
     claim = world.claim(cheat=True, at=10)
-    with pytest.raises(CourtError, match="window"):
+    with pytest.raises((Refused, InvalidArgument), match="window"):
         world.court.challenge(claim.body.id, ALICE.party, now=10 + 1_000)
     world.court.challenge(claim.body.id, ALICE.party, now=20)
-    with pytest.raises(CourtError, match="disputed"):
+    with pytest.raises((Refused, InvalidArgument), match="disputed"):
         world.court.challenge(claim.body.id, ALICE.party, now=21)
     other = CourtWorld(nonce=b"\x02" * 16)
     second = other.claim(cheat=True)
-    with pytest.raises(CourtError, match="own claim"):
+    with pytest.raises((Refused, InvalidArgument), match="own claim"):
         other.court.challenge(second.body.id, BOB.party, now=20)
 
 
@@ -258,7 +257,7 @@ def check_store(path: Path) -> tuple[int, list[str]]:
                     if {b.id for b in open_} != {b.bond for b in dispute.open_bonds()}:
                         problems.append("a dispute's state and its bonds disagree (half-applied)")
             return len(rows), problems
-    except LedgerError as exc:
+    except OddsproofError as exc:
         return 0, [f"the store cannot be read: {exc}"]
 
 

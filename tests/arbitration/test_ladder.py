@@ -8,18 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oddsproof.arbitration import (
-    ArbiterFailed,
-    ArbitrationError,
     BondKind,
     CallbackArbiter,
     CaseFile,
     Dispute,
     DisputeState,
-    OutOfTurn,
     Panel,
     Phase,
     ReexecutionJudge,
-    RulingRefused,
     Side,
     Transition,
     advance_dispute,
@@ -35,6 +31,7 @@ from oddsproof.arbitration import (
     settle_dispute,
 )
 from oddsproof.contracts import Ladder, Level, Ruling
+from oddsproof.errors import ArbiterFailed, OddsproofError, Refused
 from oddsproof.games import (
     BisectionGame,
     BisectionSetup,
@@ -171,12 +168,14 @@ def test_an_appeal_not_made_in_time_leaves_the_ruling_standing_until_certified()
         0,
         ruling.id,
     )
-    with pytest.raises(OutOfTurn):
+    with pytest.raises(Refused, match=r"^(out-of-turn|before-clock)"):
         fund_dispute(DISPUTE, step.state, Side.CLAIMANT, now=appeal_by)  # too late to appeal
     by_level_0 = signed_ruling(
         DISPUTE, False, level=0, final=True, issued=appeal_by + 1, evidence=ruling.id
     )
-    with pytest.raises(RulingRefused):  # a lower level cannot make its own ruling final
+    with pytest.raises(
+        Refused, match=r"^(ruling-not-due)"
+    ):  # a lower level cannot make its own ruling final
         certify_dispute(DISPUTE, state, by_level_0, now=appeal_by + 1, domain=DOMAIN)
     final = signed_ruling(
         DISPUTE, False, level=0, final=True, issued=appeal_by + 1, evidence=ruling.id, by=J2
@@ -244,7 +243,7 @@ def test_rulings_that_are_not_the_one_due_are_refused(
     step = step.then(fund_dispute(DISPUTE, step.state, Side.CLAIMANT, now=10_010))
     args: dict[str, object] = {"level": 0, "final": False, "issued": 10_100, **change}
     ruling = signed_ruling(DISPUTE, True, **args)  # type: ignore[arg-type]
-    with pytest.raises(RulingRefused, match=reason):
+    with pytest.raises(Refused, match=reason):
         rule_dispute(DISPUTE, step.state, ruling, now=10_100, domain=DOMAIN)
 
 
@@ -253,24 +252,24 @@ def test_a_ruling_about_another_claim_is_refused() -> None:
     step = open_dispute(DISPUTE)
     step = step.then(fund_dispute(DISPUTE, step.state, Side.CLAIMANT, now=10_010))
     ruling = signed_ruling(other, True, level=0, final=False, issued=10_100)
-    with pytest.raises(RulingRefused, match="another claim"):
+    with pytest.raises(Refused, match="another claim"):
         rule_dispute(DISPUTE, step.state, ruling, now=10_100, domain=DOMAIN)
 
 
 def test_out_of_turn_actions_are_refused() -> None:
     step = open_dispute(DISPUTE)
-    with pytest.raises(OutOfTurn):
+    with pytest.raises(Refused, match=r"^(out-of-turn|before-clock)"):
         fund_dispute(DISPUTE, step.state, Side.CHALLENGER, now=10_001)
-    with pytest.raises(OutOfTurn):
+    with pytest.raises(Refused, match=r"^(out-of-turn|before-clock)"):
         advance_dispute(DISPUTE, step.state, now=9_999)  # before the dispute's clock
     ruling = signed_ruling(DISPUTE, True, level=0, final=False, issued=10_001)
-    with pytest.raises(OutOfTurn):
+    with pytest.raises(Refused, match=r"^(out-of-turn|before-clock)"):
         rule_dispute(DISPUTE, step.state, ruling, now=10_001, domain=DOMAIN)
-    with pytest.raises(OutOfTurn):
+    with pytest.raises(Refused, match=r"^(out-of-turn|before-clock)"):
         file_evidence(DISPUTE, step.state, Digest(b"\x03" * 32), now=10_001)
     ended = settle_dispute(DISPUTE, step.state, 1, now=10_002)
     assert ended.state.phase is Phase.SETTLED
-    with pytest.raises(OutOfTurn):
+    with pytest.raises(Refused, match=r"^(out-of-turn|before-clock)"):
         settle_dispute(DISPUTE, ended.state, 2, now=10_003)
 
 
@@ -278,9 +277,9 @@ def test_a_dispute_must_end_delta_before_its_parent_deadline() -> None:
     claim = dispute_claim(Digest(b"\x01" * 32))
     floor = 10_000 + LADDER.span + LADDER.delta
     assert Dispute(claim, CHALLENGER.party, LADDER, 10_000, floor).deadline == floor
-    with pytest.raises(ArbitrationError, match="Δ"):
+    with pytest.raises(OddsproofError, match="Δ"):
         Dispute(claim, CHALLENGER.party, LADDER, 10_000, floor - 1)
-    with pytest.raises(ArbitrationError, match="own claim"):
+    with pytest.raises(OddsproofError, match="own claim"):
         Dispute(claim, CLAIMANT.party, LADDER, 10_000)
 
 
@@ -333,9 +332,9 @@ def test_panels_grow_at_each_appeal_and_must_be_odd() -> None:
     members = [voter(m, True) for m in MEMBERS]
     panels = growing_panels([J0, J1], members, first=3)
     assert [len(p.members) for p in panels] == [3, 7]
-    with pytest.raises(ArbitrationError, match="needs 15"):
+    with pytest.raises(OddsproofError, match="needs 15"):
         growing_panels([J0, J1, J2], members)
-    with pytest.raises(ArbitrationError, match="odd"):
+    with pytest.raises(OddsproofError, match="odd"):
         Panel(J0, members[:2])
 
 

@@ -7,15 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oddsproof.arbitration import (
-    Phase,
-    SettlementRefused,
-    Stage,
-    StaleSettlement,
-    last_settlement,
-    settle,
-)
+from oddsproof.arbitration import Phase, Stage, last_settlement, settle
 from oddsproof.contracts import Allocation, Settlement
+from oddsproof.errors import Refused
 from oddsproof.ledger import BondState, HoldingState
 from oddsproof.wire import Domain, Signed
 from tests.strategies import (
@@ -65,7 +59,7 @@ def test_a_settlement_ends_the_dispute_wherever_it_stands(
     if case.stage.over or (state is not None and state.phase is Phase.FINAL):
         # The final ruling came first: too late to settle.
         before = world.ledger.state()
-        with pytest.raises(SettlementRefused, match="decided"):
+        with pytest.raises(Refused, match="decided"):
             world.court.settle(signed(world, 1), now=case.time)
         assert world.ledger.state() == before
         return
@@ -100,7 +94,7 @@ def test_a_replayed_or_older_version_is_refused_and_changes_nothing() -> None:
     assert last_settlement(world.court.runtime, world.contract.id) == 3
     before = world.ledger.state()
     for version in (3, 2, 1):
-        with pytest.raises(StaleSettlement):
+        with pytest.raises(Refused, match=r"^(stale-settlement)"):
             world.court.settle(signed(world, version), now=40)
     assert world.ledger.state() == before
 
@@ -131,9 +125,9 @@ def test_settlements_that_cannot_apply_are_refused(build: object, reason: str) -
     claim = world.claim(cheat=True)
     world.court.challenge(claim.body.id, ALICE.party, now=20)
     before = world.ledger.state()
-    with pytest.raises(SettlementRefused) as caught:
+    with pytest.raises(Refused) as caught:
         world.court.settle(build(world), now=30)  # type: ignore[operator]
-    assert caught.value.reason == reason
+    assert caught.value.reason.value == reason
     assert world.ledger.state() == before
 
 

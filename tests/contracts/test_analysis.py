@@ -15,7 +15,6 @@ from oddsproof.contracts import (
     FOREVER,
     Agreed,
     Allocation,
-    AnalysisError,
     Bet,
     Both,
     Case,
@@ -35,6 +34,7 @@ from oddsproof.contracts import (
     lottery,
     requirements,
 )
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import tagged_hash
 from tests.strategies import (
     ARBITERS,
@@ -301,18 +301,18 @@ def test_wide_contracts_are_analysed_without_listing_every_path() -> None:
 
 def test_bad_arguments() -> None:
     c = contract(Close())
-    with pytest.raises(AnalysisError):
+    with pytest.raises(InvalidArgument):
         analyze("not a contract")  # type: ignore[arg-type]
-    with pytest.raises(AnalysisError):
+    with pytest.raises(InvalidArgument):
         analyze(c, delta=-1)
-    with pytest.raises(AnalysisError):
+    with pytest.raises(InvalidArgument):
         analyze(c, max_paths=-1)
-    with pytest.raises(AnalysisError):
+    with pytest.raises(InvalidArgument):
         analyze(c, escrow=[Allocation(ALICE, 1), Allocation(ALICE, 2)])
     deep: Term = Close()
     for _ in range(300):
         deep = Seq(Close(), deep)
-    with pytest.raises(AnalysisError):
+    with pytest.raises(InvalidArgument):
         analyze(contract(deep))
 
 

@@ -17,7 +17,6 @@ from oddsproof.contracts import (
     Application,
     Bet,
     Both,
-    BuildError,
     Case,
     Claim,
     Close,
@@ -43,6 +42,7 @@ from oddsproof.contracts import (
     upheld,
     when,
 )
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import Domain, decode, tagged_hash
 from tests.strategies import IDENTITIES, terms
 
@@ -94,9 +94,9 @@ def test_applications_and_statements() -> None:
     statement = application.equals(Y)
     assert (statement.computation, statement.input, statement.output) == (RAY.id, X, Y)
     assert statement.precision == 24
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         F(b"not a digest")  # type: ignore[arg-type]
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         application.equals("y")  # type: ignore[arg-type]
 
 
@@ -143,27 +143,27 @@ def test_seq_and_both_nest_to_the_right(parts: list[object]) -> None:
 
 
 def test_misuse_is_a_typed_error() -> None:
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         when(Bob.supplies(F(X)), by=1).otherwise(Close())
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         when(Bob.supplies(F(X)), by=1).then(Close()).then(Close())
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         when(Bob.supplies(F(X)), by=1).or_when(upheld())
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         when("nonsense", by=1)  # type: ignore[arg-type]
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         Alice.offers("nonsense")  # type: ignore[arg-type]
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         both(Close())
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         seq()
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         Role(alice.party).sign(Close(), Domain("x"))
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         Bob.supplies(RAY)  # type: ignore[arg-type]
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         Bob.bets(1, to=1, against=Alice, that=Y, by=1)  # type: ignore[arg-type]
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         Role(42)  # type: ignore[arg-type]
 
 
@@ -179,7 +179,7 @@ def test_claims_and_signatures() -> None:
     assert Role.of(Bob) is Bob
     assert Role.of(alice.party).identity is None
     assert Bob.name == "bob"
-    with pytest.raises(BuildError):
+    with pytest.raises(InvalidArgument):
         Bob.claims(F(X), offer=offer, issued=7)  # type: ignore[arg-type]
 
 

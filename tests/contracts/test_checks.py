@@ -13,14 +13,12 @@ from hypothesis import strategies as st
 from oddsproof.contracts import (
     Both,
     Case,
+    CheckReason,
     Claim,
-    ClaimRejected,
     Computation,
     Contract,
-    OfferRefused,
     Pay,
     Provenance,
-    Rejection,
     Send,
     Shape,
     Supplies,
@@ -31,6 +29,7 @@ from oddsproof.contracts import (
     check_offer,
     payers,
 )
+from oddsproof.errors import Refused
 from oddsproof.ledger import Transfer
 from oddsproof.wire import Domain, Signature, Signed, tagged_hash
 from tests.strategies import IDENTITIES
@@ -78,98 +77,102 @@ def _flip(envelope: Signed[Claim]) -> Signed[Claim]:
 
 
 Tamper = Callable[[], tuple[Signed[Claim], Signed[Contract], int]]
-TAMPERED: dict[Rejection, Tamper] = {
-    Rejection.WRONG_DOMAIN: lambda: (
+TAMPERED: dict[CheckReason, Tamper] = {
+    CheckReason.WRONG_DOMAIN: lambda: (
         Signed.create(GOOD.body, Domain("other"), BOB),
         SIGNED_OFFER,
         T0 + 10,
     ),
-    Rejection.BAD_SIGNATURE: lambda: (_flip(GOOD), SIGNED_OFFER, T0 + 10),
-    Rejection.WRONG_SIGNER: lambda: (
+    CheckReason.BAD_SIGNATURE: lambda: (_flip(GOOD), SIGNED_OFFER, T0 + 10),
+    CheckReason.WRONG_SIGNER: lambda: (
         Signed.create(GOOD.body, DOMAIN, CHARLIE),
         SIGNED_OFFER,
         T0 + 10,
     ),
-    Rejection.WRONG_OFFER: lambda: (
+    CheckReason.WRONG_OFFER: lambda: (
         Signed.create(claim_for(offer(), offer=tagged_hash("t", b"x")), DOMAIN, BOB),
         SIGNED_OFFER,
         T0 + 10,
     ),
-    Rejection.OFFER_NOT_SIGNED: lambda: (GOOD, Signed.create(offer(), DOMAIN, BOB), T0 + 10),
-    Rejection.NOT_A_SUPPLIER: lambda: (
+    CheckReason.OFFER_NOT_SIGNED: lambda: (GOOD, Signed.create(offer(), DOMAIN, BOB), T0 + 10),
+    CheckReason.NOT_A_SUPPLIER: lambda: (
         Signed.create(claim_for(offer(), claimant=CHARLIE.party), DOMAIN, CHARLIE),
         SIGNED_OFFER,
         T0 + 10,
     ),
-    Rejection.COMPUTATION_MISMATCH: lambda: (
+    CheckReason.COMPUTATION_MISMATCH: lambda: (
         Signed.create(claim_for(offer(), computation=CHAIN.id), DOMAIN, BOB),
         SIGNED_OFFER,
         T0 + 10,
     ),
-    Rejection.INPUT_MISMATCH: lambda: (
+    CheckReason.INPUT_MISMATCH: lambda: (
         Signed.create(claim_for(offer(), input=Y), DOMAIN, BOB),
         SIGNED_OFFER,
         T0 + 10,
     ),
-    Rejection.ISSUED_BEFORE_OFFER: lambda: (
+    CheckReason.ISSUED_BEFORE_OFFER: lambda: (
         Signed.create(claim_for(offer(), issued=T0 - 1), DOMAIN, BOB),
         SIGNED_OFFER,
         T0 + 10,
     ),
-    Rejection.ISSUED_IN_FUTURE: lambda: (GOOD, SIGNED_OFFER, T0 + 4),
-    Rejection.EXPIRED: lambda: (GOOD, SIGNED_OFFER, T0 + 3600),
+    CheckReason.ISSUED_IN_FUTURE: lambda: (GOOD, SIGNED_OFFER, T0 + 4),
+    CheckReason.EXPIRED: lambda: (GOOD, SIGNED_OFFER, T0 + 3600),
 }
 
 
 @pytest.mark.parametrize("reason", list(TAMPERED), ids=lambda r: r.value)
-def test_each_tampered_field_gives_its_reason(reason: Rejection) -> None:
+def test_each_tampered_field_gives_its_reason(reason: CheckReason) -> None:
     claim, signed_offer, now = TAMPERED[reason]()
-    with pytest.raises(ClaimRejected) as rejected:
+    with pytest.raises(Refused) as rejected:
         check_claim(claim, signed_offer, DOMAIN, now=now)
     assert rejected.value.reason is reason
     assert reason.value in str(rejected.value)
 
 
 def test_a_claim_already_used_is_refused() -> None:
-    with pytest.raises(ClaimRejected) as rejected:
+    with pytest.raises(Refused) as rejected:
         check_claim(GOOD, SIGNED_OFFER, DOMAIN, now=T0 + 10, claimed={GOOD.id})
-    assert rejected.value.reason is Rejection.ALREADY_CLAIMED
+    assert rejected.value.reason is CheckReason.ALREADY_CLAIMED
 
 
 def test_the_offer_itself_must_verify() -> None:
-    with pytest.raises(OfferRefused) as refused:
+    with pytest.raises(Refused) as refused:
         check_offer(Signed.create(offer(), Domain("other"), ALICE), DOMAIN)
-    assert refused.value.reason is Rejection.WRONG_DOMAIN
-    with pytest.raises(ClaimRejected) as rejected:
+    assert refused.value.reason is CheckReason.WRONG_DOMAIN
+    with pytest.raises(Refused) as rejected:
         check_claim(GOOD, Signed.create(GOOD.body, DOMAIN, BOB), DOMAIN, now=T0 + 10)  # type: ignore[arg-type]
-    assert rejected.value.reason is Rejection.UNSUPPORTED_EVIDENCE
+    assert rejected.value.reason is CheckReason.UNSUPPORTED_EVIDENCE
 
 
 @pytest.mark.parametrize(
     ("computation", "changes", "reason"),
     [
-        (RAY, {"precision": 16}, Rejection.PRECISION_MISMATCH),
-        (RAY, {"trace": TraceCommitment(tagged_hash("t", b"r"), 64, 8)}, Rejection.TRACE_MISMATCH),
-        (CHAIN, {"trace": None}, Rejection.TRACE_MISMATCH),
+        (RAY, {"precision": 16}, CheckReason.PRECISION_MISMATCH),
+        (
+            RAY,
+            {"trace": TraceCommitment(tagged_hash("t", b"r"), 64, 8)},
+            CheckReason.TRACE_MISMATCH,
+        ),
+        (CHAIN, {"trace": None}, CheckReason.TRACE_MISMATCH),
         (
             CHAIN,
             {"trace": TraceCommitment(tagged_hash("t", b"r"), 999, 1)},
-            Rejection.TRACE_MISMATCH,
+            CheckReason.TRACE_MISMATCH,
         ),
     ],
 )
 def test_the_computation_pins_precision_and_trace(
-    computation: Computation, changes: dict[str, object], reason: Rejection
+    computation: Computation, changes: dict[str, object], reason: CheckReason
 ) -> None:
     c = offer(computation)
     signed_offer = Signed.create(c, DOMAIN, ALICE)
     honest = Signed.create(claim_for(c, computation), DOMAIN, BOB)
     assert check_claim(honest, signed_offer, DOMAIN, now=T0 + 10, computation=computation)
     bad = Signed.create(claim_for(c, computation, **changes), DOMAIN, BOB)
-    with pytest.raises(ClaimRejected) as rejected:
+    with pytest.raises(Refused) as rejected:
         check_claim(bad, signed_offer, DOMAIN, now=T0 + 10, computation=computation)
     assert rejected.value.reason is reason
-    with pytest.raises(ClaimRejected) as rejected:
+    with pytest.raises(Refused) as rejected:
         check_claim(
             honest,
             signed_offer,
@@ -177,7 +180,7 @@ def test_the_computation_pins_precision_and_trace(
             now=T0 + 10,
             computation=CHAIN if computation is RAY else RAY,
         )
-    assert rejected.value.reason is Rejection.COMPUTATION_MISMATCH
+    assert rejected.value.reason is CheckReason.COMPUTATION_MISMATCH
 
 
 @settings(max_examples=60)
@@ -195,22 +198,22 @@ def test_any_changed_field_is_caught_or_harmless(field: str, raw: bytes) -> None
     signer = CHARLIE if field == "claimant" else BOB
     envelope = Signed.create(changed, DOMAIN, signer)
     expected = {
-        "computation": Rejection.COMPUTATION_MISMATCH,
-        "input": Rejection.INPUT_MISMATCH,
-        "offer": Rejection.WRONG_OFFER,
-        "claimant": Rejection.NOT_A_SUPPLIER,
+        "computation": CheckReason.COMPUTATION_MISMATCH,
+        "input": CheckReason.INPUT_MISMATCH,
+        "offer": CheckReason.WRONG_OFFER,
+        "claimant": CheckReason.NOT_A_SUPPLIER,
     }
     if field == "output":
         assert check_claim(envelope, SIGNED_OFFER, DOMAIN, now=T0 + 10).id != GOOD.id
         return
-    with pytest.raises(ClaimRejected) as rejected:
+    with pytest.raises(Refused) as rejected:
         check_claim(envelope, SIGNED_OFFER, DOMAIN, now=T0 + 10)
     assert rejected.value.reason is expected[field]
     # The signature still binds the original: grafting it onto the changed body fails.
     graft = Signed(changed, DOMAIN, GOOD.signatures)
-    with pytest.raises(ClaimRejected) as grafted:
+    with pytest.raises(Refused) as grafted:
         check_claim(graft, SIGNED_OFFER, DOMAIN, now=T0 + 10)
-    assert grafted.value.reason is Rejection.BAD_SIGNATURE
+    assert grafted.value.reason is CheckReason.BAD_SIGNATURE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,24 +246,24 @@ def test_a_coin_passed_on_twice_is_traced_to_its_holder() -> None:
 @pytest.mark.parametrize(
     ("links", "coin", "reason"),
     [
-        ([], "coin9999", Rejection.WRONG_COIN),
-        ([link(BOB, CHARLIE, coin="other")], "coin3423", Rejection.WRONG_COIN),
-        ([link(CHARLIE, DAVE)], "coin3423", Rejection.BROKEN_CHAIN),
-        ([link(BOB, CHARLIE), link(BOB, DAVE)], "coin3423", Rejection.BROKEN_CHAIN),
-        ([link(BOB, CHARLIE, signer=CHARLIE)], "coin3423", Rejection.WRONG_SIGNER),
-        ([link(BOB, CHARLIE, domain=Domain("other"))], "coin3423", Rejection.WRONG_DOMAIN),
+        ([], "coin9999", CheckReason.WRONG_COIN),
+        ([link(BOB, CHARLIE, coin="other")], "coin3423", CheckReason.WRONG_COIN),
+        ([link(CHARLIE, DAVE)], "coin3423", CheckReason.BROKEN_CHAIN),
+        ([link(BOB, CHARLIE), link(BOB, DAVE)], "coin3423", CheckReason.BROKEN_CHAIN),
+        ([link(BOB, CHARLIE, signer=CHARLIE)], "coin3423", CheckReason.WRONG_SIGNER),
+        ([link(BOB, CHARLIE, domain=Domain("other"))], "coin3423", CheckReason.WRONG_DOMAIN),
         (
             [link(BOB, CHARLIE, condition=tagged_hash("t", b"other claim"))],
             "coin3423",
-            Rejection.WRONG_CONDITION,
+            CheckReason.WRONG_CONDITION,
         ),
-        ([Signed.create(offer(), DOMAIN, BOB)], "coin3423", Rejection.UNSUPPORTED_EVIDENCE),
+        ([Signed.create(offer(), DOMAIN, BOB)], "coin3423", CheckReason.UNSUPPORTED_EVIDENCE),
     ],
 )
 def test_a_broken_chain_gives_its_reason(
-    links: list[Signed[Transfer]], coin: str, reason: Rejection
+    links: list[Signed[Transfer]], coin: str, reason: CheckReason
 ) -> None:
-    with pytest.raises(ClaimRejected) as rejected:
+    with pytest.raises(Refused) as rejected:
         check_chain(SIGNED_OFFER, GOOD, links, DOMAIN, coin=coin, now=T0 + 10)
     assert rejected.value.reason is reason
 
@@ -268,19 +271,19 @@ def test_a_broken_chain_gives_its_reason(
 def test_a_forged_link_signature_is_refused() -> None:
     good = link(BOB, CHARLIE)
     forged = Signed(good.body, DOMAIN, (Signature(BOB.key, bytes(64)),))
-    with pytest.raises(ClaimRejected) as rejected:
+    with pytest.raises(Refused) as rejected:
         check_chain(SIGNED_OFFER, GOOD, [forged], DOMAIN, coin="coin3423", now=T0 + 10)
-    assert rejected.value.reason is Rejection.BAD_SIGNATURE
+    assert rejected.value.reason is CheckReason.BAD_SIGNATURE
 
 
 def test_a_chain_needs_a_valid_claim_first() -> None:
-    with pytest.raises(ClaimRejected) as rejected:
+    with pytest.raises(Refused) as rejected:
         check_chain(
             SIGNED_OFFER, GOOD, [link(BOB, CHARLIE)], DOMAIN, coin="coin3423", now=T0 + 3600
         )
-    assert rejected.value.reason is Rejection.EXPIRED
+    assert rejected.value.reason is CheckReason.EXPIRED
 
 
 def test_now_must_be_a_time() -> None:
-    with pytest.raises(ClaimRejected):
+    with pytest.raises(Refused):
         check_claim(GOOD, SIGNED_OFFER, DOMAIN, now=-1)

@@ -10,18 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oddsproof.contracts import (
+    CheckReason,
     Computation,
     Function,
-    OfferRefused,
-    Rejection,
     Ruling,
     Runtime,
     Shape,
-    UnknownContract,
     roles,
     when,
 )
-from oddsproof.errors import ContractsError
+from oddsproof.errors import NotFound, OddsproofError, Refused
 from oddsproof.ledger import (
     CoinMint,
     HoldingState,
@@ -85,9 +83,9 @@ def test_the_seed_contract_pays_the_coin_conditionally(ledger: Ledger) -> None:
 
 def test_an_offer_short_of_funds_is_refused_and_changes_nothing(ledger: Ledger) -> None:
     before = ledger.state()
-    with pytest.raises(OfferRefused) as refused:
+    with pytest.raises(Refused) as refused:
         Runtime(ledger, DOMAIN).open(seed_offer(), now=NOW)  # Alice has no coin3423
-    assert refused.value.reason is Rejection.INSUFFICIENT_FUNDS
+    assert refused.value.reason is CheckReason.INSUFFICIENT_FUNDS
     assert ledger.state() == before
 
 
@@ -146,10 +144,10 @@ def test_a_bet_pays_the_winner_and_conserves_value(upheld: bool, stakes: tuple[i
 
 def test_unknown_contracts_and_non_evidence_are_refused() -> None:
     runtime = Runtime(MemoryLedger(), DOMAIN)
-    with pytest.raises(UnknownContract):
+    with pytest.raises(NotFound):
         runtime.advance(Digest(bytes(32)), now=NOW)
     offer = seed_offer()
-    with pytest.raises(ContractsError, match="not evidence"):
+    with pytest.raises(OddsproofError, match="not evidence"):
         runtime.submit(offer.id, Signed.create(Alice.party, DOMAIN, alice), now=NOW)  # type: ignore[arg-type]
 
 

@@ -19,17 +19,15 @@ from oddsproof.contracts import (
     Both,
     Case,
     Caution,
+    CheckReason,
     Claimed,
     Close,
     Contract,
     ContractState,
-    OfferRefused,
     Pay,
-    Rejection,
     Send,
     Seq,
     Settlement,
-    StateError,
     Step,
     Supplies,
     Verdict,
@@ -42,6 +40,7 @@ from oddsproof.contracts import (
     start,
     step,
 )
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.ledger import Transfer
 from oddsproof.wire import DEFAULT_MAX_SIZE, Domain, Signed, decode, tagged_hash
 from tests.strategies import (
@@ -232,10 +231,10 @@ def test_start_refuses_any_shortfall_and_accepts_enough(c: Contract, data: st.Da
         if balances[a.party] < a.amount or any(coin not in coins for coin in a.coins)
     ]
     if short:
-        with pytest.raises(OfferRefused) as refused:
+        with pytest.raises(Refused) as refused:
             start(offer, domain=DOMAIN, balances=balances, coins=coins, now=T0)
-        assert refused.value.reason is Rejection.INSUFFICIENT_FUNDS
-        assert [s.party for s in refused.value.shortfalls] == [a.party for a in short]
+        assert refused.value.reason is CheckReason.INSUFFICIENT_FUNDS
+        assert [s.party for s in refused.value.details["shortfalls"]] == [a.party for a in short]
     else:
         first = start(offer, domain=DOMAIN, balances=balances, coins=coins, now=T0)
         assert first == begin(c, now=T0)
@@ -243,7 +242,7 @@ def test_start_refuses_any_shortfall_and_accepts_enough(c: Contract, data: st.Da
 
 def test_start_refuses_an_offer_a_payer_did_not_sign() -> None:
     c = seed()
-    with pytest.raises(OfferRefused) as refused:
+    with pytest.raises(Refused) as refused:
         start(
             Signed.create(c, DOMAIN, BOB),
             domain=DOMAIN,
@@ -251,35 +250,35 @@ def test_start_refuses_an_offer_a_payer_did_not_sign() -> None:
             coins={"c": ALICE.party},
             now=T0,
         )
-    assert refused.value.reason is Rejection.OFFER_NOT_SIGNED
+    assert refused.value.reason is CheckReason.OFFER_NOT_SIGNED
 
 
 def test_start_refuses_an_offer_in_another_domain_or_with_a_bad_signature() -> None:
     c = seed()
     offer = Signed.create(c, Domain("elsewhere"), ALICE)
     funds = {"balances": {ALICE.party: 5}, "coins": {"c": ALICE.party}}
-    with pytest.raises(OfferRefused) as refused:
+    with pytest.raises(Refused) as refused:
         start(offer, domain=DOMAIN, now=T0, **funds)  # type: ignore[arg-type]
-    assert refused.value.reason is Rejection.WRONG_DOMAIN
+    assert refused.value.reason is CheckReason.WRONG_DOMAIN
     good = Signed.create(c, DOMAIN, ALICE)
     sig = good.signatures[0]
     forged = Signed(c, DOMAIN, (type(sig)(sig.signer, bytes(64)),))
-    with pytest.raises(OfferRefused) as refused:
+    with pytest.raises(Refused) as refused:
         start(forged, domain=DOMAIN, now=T0, **funds)  # type: ignore[arg-type]
-    assert refused.value.reason is Rejection.BAD_SIGNATURE
+    assert refused.value.reason is CheckReason.BAD_SIGNATURE
 
 
 def test_start_refuses_an_unsound_offer() -> None:
     dave_pays = contract(Pay(DAVE.party, BOB.party, 3))  # dave is no party: he escrows nothing
-    with pytest.raises(OfferRefused) as refused:
+    with pytest.raises(Refused) as refused:
         start(
             Signed.create(dave_pays, DOMAIN, DAVE),
             domain=DOMAIN,
             balances={DAVE.party: 100},
             now=T0,
         )
-    assert refused.value.reason is Rejection.UNSOUND
-    assert refused.value.findings
+    assert refused.value.reason is CheckReason.UNSOUND
+    assert refused.value.details["findings"]
 
 
 def test_start_pays_immediate_terms_and_refunds_a_closed_contract() -> None:
@@ -308,31 +307,31 @@ def test_a_claim_meets_supplies_and_payments_are_conditional_on_it() -> None:
     assert result.state.claims == ((claim.id, CLAIMED_STATEMENT.id),)
 
 
-def _tampered_claim(c: Contract, field: str) -> tuple[object, Rejection, int]:
+def _tampered_claim(c: Contract, field: str) -> tuple[object, CheckReason, int]:
     """A claim with one thing wrong, the reason expected, and the time it is presented."""
     now = T0 + 10
     good = make_claim(c, WANT, issued=T0 + 1)
     body = good.body
     if field == "domain":
-        return Signed.create(body, Domain("elsewhere"), BOB), Rejection.WRONG_DOMAIN, now
+        return Signed.create(body, Domain("elsewhere"), BOB), CheckReason.WRONG_DOMAIN, now
     if field == "signature":
         sig = good.signatures[0]
         bad = Signed(
             body, DOMAIN, (type(sig)(sig.signer, sig.sig[:-1] + bytes([sig.sig[-1] ^ 1])),)
         )
-        return bad, Rejection.BAD_SIGNATURE, now
+        return bad, CheckReason.BAD_SIGNATURE, now
     if field == "signer":
-        return Signed.create(body, DOMAIN, CAROL), Rejection.WRONG_SIGNER, now
-    changes: dict[str, tuple[dict[str, object], Rejection]] = {
-        "offer": ({"offer": tagged_hash("x", b"other offer")}, Rejection.WRONG_OFFER),
-        "claimant": ({"claimant": CAROL.party}, Rejection.NOT_A_SUPPLIER),
-        "computation": ({"computation": COMPUTATION_IDS[1]}, Rejection.COMPUTATION_MISMATCH),
-        "input": ({"input": INPUT_IDS[1]}, Rejection.INPUT_MISMATCH),
-        "issued-early": ({"issued": T0 - 1}, Rejection.ISSUED_BEFORE_OFFER),
-        "issued-late": ({"issued": now + 1}, Rejection.ISSUED_IN_FUTURE),
+        return Signed.create(body, DOMAIN, CAROL), CheckReason.WRONG_SIGNER, now
+    changes: dict[str, tuple[dict[str, object], CheckReason]] = {
+        "offer": ({"offer": tagged_hash("x", b"other offer")}, CheckReason.WRONG_OFFER),
+        "claimant": ({"claimant": CAROL.party}, CheckReason.NOT_A_SUPPLIER),
+        "computation": ({"computation": COMPUTATION_IDS[1]}, CheckReason.COMPUTATION_MISMATCH),
+        "input": ({"input": INPUT_IDS[1]}, CheckReason.INPUT_MISMATCH),
+        "issued-early": ({"issued": T0 - 1}, CheckReason.ISSUED_BEFORE_OFFER),
+        "issued-late": ({"issued": now + 1}, CheckReason.ISSUED_IN_FUTURE),
     }
     if field == "late":
-        return good, Rejection.EXPIRED, T0 + 100
+        return good, CheckReason.EXPIRED, T0 + 100
     fields, reason = changes[field]
     import attrs  # noqa: PLC0415
 
@@ -371,20 +370,20 @@ def test_a_claim_is_accepted_once() -> None:
     first = go(c, claim, T0 + 1)
     assert first.met == 1
     again = go(c, claim, T0 + 2, first.state)
-    assert again.rejected is Rejection.ALREADY_CLAIMED
+    assert again.rejected is CheckReason.ALREADY_CLAIMED
     other = go(c, make_claim(c, WANT, OUTPUT_IDS[1]), T0 + 3, first.state)
     assert other.met == 1
 
 
 def test_evidence_for_a_closed_contract_or_nothing_waiting_or_of_no_kind() -> None:
     c = contract(When((Case(Verdict(None, True), Close()),), T0 + 50))
-    assert go(c, make_claim(c, WANT), T0 + 1).rejected is Rejection.NOTHING_WAITING
+    assert go(c, make_claim(c, WANT), T0 + 1).rejected is CheckReason.NOTHING_WAITING
     closed = go(c, None, T0 + 60).state
     assert closed.closed
-    assert go(c, make_claim(c, WANT), T0 + 61, closed).rejected is Rejection.CONTRACT_CLOSED
-    assert go(c, b"junk", T0 + 1).rejected is Rejection.UNSUPPORTED_EVIDENCE
+    assert go(c, make_claim(c, WANT), T0 + 61, closed).rejected is CheckReason.CONTRACT_CLOSED
+    assert go(c, b"junk", T0 + 1).rejected is CheckReason.UNSUPPORTED_EVIDENCE
     signed_term = Signed.create(Close(), DOMAIN, ALICE)
-    assert go(c, signed_term, T0 + 1).rejected is Rejection.UNSUPPORTED_EVIDENCE
+    assert go(c, signed_term, T0 + 1).rejected is CheckReason.UNSUPPORTED_EVIDENCE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,15 +422,15 @@ def test_a_ruling_the_other_way_rules_the_case_out_and_continues_at_once() -> No
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"final": False}, Rejection.NOT_FINAL),
-        ({"by": IDENTITIES[0]}, Rejection.NOT_AN_ARBITER),
-        ({"contract": tagged_hash("x", b"other")}, Rejection.WRONG_CONTRACT),
-        ({"statement": tagged_hash("x", b"other")}, Rejection.WRONG_STATEMENT),
-        ({"claim": tagged_hash("x", b"other")}, Rejection.WRONG_CLAIM),
+        ({"final": False}, CheckReason.NOT_FINAL),
+        ({"by": IDENTITIES[0]}, CheckReason.NOT_AN_ARBITER),
+        ({"contract": tagged_hash("x", b"other")}, CheckReason.WRONG_CONTRACT),
+        ({"statement": tagged_hash("x", b"other")}, CheckReason.WRONG_STATEMENT),
+        ({"claim": tagged_hash("x", b"other")}, CheckReason.WRONG_CLAIM),
     ],
 )
 def test_a_ruling_that_does_not_count_is_refused_for_its_reason(
-    change: dict[str, object], reason: Rejection
+    change: dict[str, object], reason: CheckReason
 ) -> None:
     c = verdict_contract()
     supplied = go(c, make_claim(c, WANT), T0 + 1)
@@ -445,7 +444,7 @@ def test_a_ruling_that_does_not_count_is_refused_for_its_reason(
 
 def test_a_verdict_on_the_claim_with_no_claim_accepted() -> None:
     c = contract(When((Case(Verdict(None, True), Close()),), T0 + 50))
-    assert go(c, make_ruling(CLAIMED_STATEMENT.id, True), T0 + 1).rejected is Rejection.NO_CLAIM
+    assert go(c, make_ruling(CLAIMED_STATEMENT.id, True), T0 + 1).rejected is CheckReason.NO_CLAIM
 
 
 def test_a_verdict_on_the_claim_follows_the_claim_of_an_earlier_seq() -> None:
@@ -456,7 +455,7 @@ def test_a_verdict_on_the_claim_follows_the_claim_of_an_earlier_seq() -> None:
     supplied = go(c, claim, T0 + 1)
     statement = statement_of(COMPUTATION_IDS[0], INPUT_IDS[0], OUTPUT_IDS[1]).id
     assert go(c, make_ruling(CLAIMED_STATEMENT.id, True), T0 + 2, supplied.state).rejected is (
-        Rejection.WRONG_STATEMENT
+        CheckReason.WRONG_STATEMENT
     )
     result = go(c, make_ruling(statement, True), T0 + 2, supplied.state)
     assert result.met == 1
@@ -533,12 +532,12 @@ def test_a_lost_round_leaves_the_other_cases_waiting() -> None:
 
 def test_rounds_that_do_not_count() -> None:
     c = lottery_contract(Fraction(1, 2))
-    assert go(c, beacon_round(8), T0 + 1).rejected is Rejection.WRONG_ROUND
-    assert go(c, beacon_round(7, DAVE), T0 + 1).rejected is Rejection.WRONG_BEACON
+    assert go(c, beacon_round(8), T0 + 1).rejected is CheckReason.WRONG_ROUND
+    assert go(c, beacon_round(7, DAVE), T0 + 1).rejected is CheckReason.WRONG_BEACON
     forged = BeaconRound(BEACON.key, 7, bytes(64))
-    assert go(c, forged, T0 + 1).rejected is Rejection.BAD_SIGNATURE
+    assert go(c, forged, T0 + 1).rejected is CheckReason.BAD_SIGNATURE
     no_beacon = contract(c.terms, beacon=None)
-    assert go(no_beacon, beacon_round(7), T0 + 1).rejected is Rejection.WRONG_BEACON
+    assert go(no_beacon, beacon_round(7), T0 + 1).rejected is CheckReason.WRONG_BEACON
 
 
 # ---------------------------------------------------------------------------------------------
@@ -564,7 +563,7 @@ def test_a_settlement_signed_by_all_overrides_any_pending_condition(
     result = step(c, state, signed, now=now, domain=DOMAIN)
     timed = advance(c, state, now=now)
     if timed.state.closed:  # the timeouts closed it first: nothing left to settle
-        assert result.rejected is Rejection.CONTRACT_CLOSED or result.state.closed
+        assert result.rejected is CheckReason.CONTRACT_CLOSED or result.state.closed
         return
     assert result.rejected is None
     assert result.state.closed
@@ -592,9 +591,9 @@ def test_a_settlement_meets_agreed_and_an_older_one_is_refused() -> None:
     assert first.met == 1
     assert first.state.settled == 1
     assert first.transfers == (Transfer(ALICE.party, BOB.party, 2),)
-    assert go(c, s1, T0 + 2, first.state).rejected is Rejection.STALE_SETTLEMENT
+    assert go(c, s1, T0 + 2, first.state).rejected is CheckReason.STALE_SETTLEMENT
     s2 = Signed.create(Settlement(c.id, 2, ()), DOMAIN, ALICE)
-    assert go(c, s2, T0 + 2, first.state).rejected is Rejection.NOT_SIGNED_BY_ALL
+    assert go(c, s2, T0 + 2, first.state).rejected is CheckReason.NOT_SIGNED_BY_ALL
     s3 = Signed.create(Settlement(c.id, 3, ()), DOMAIN, ALICE, BOB)
     assert go(c, s3, T0 + 3, first.state).met == 1
 
@@ -603,16 +602,16 @@ def test_settlements_that_do_not_count() -> None:
     c = seed()
     signers = everyone(c)
     other = Signed.create(Settlement(tagged_hash("x", b"c"), 1, ()), DOMAIN, *signers)  # type: ignore[arg-type]
-    assert go(c, other, T0 + 1).rejected is Rejection.WRONG_CONTRACT
+    assert go(c, other, T0 + 1).rejected is CheckReason.WRONG_CONTRACT
     greedy = Settlement(c.id, 1, (Allocation(BOB.party, 6, ("c",)),))
     signed = Signed.create(greedy, DOMAIN, *signers)  # type: ignore[arg-type]
-    assert go(c, signed, T0 + 1).rejected is Rejection.ALLOCATION_MISMATCH
+    assert go(c, signed, T0 + 1).rejected is CheckReason.ALLOCATION_MISMATCH
     stranger = Settlement(c.id, 1, (Allocation(DAVE.party, 5, ("c",)),))
     signed = Signed.create(stranger, DOMAIN, *signers)  # type: ignore[arg-type]
-    assert go(c, signed, T0 + 1).rejected is Rejection.ALLOCATION_MISMATCH
+    assert go(c, signed, T0 + 1).rejected is CheckReason.ALLOCATION_MISMATCH
     fair = Settlement(c.id, 1, (Allocation(BOB.party, 5, ("c",)),))
     partial = Signed.create(fair, DOMAIN, ALICE, BOB)
-    assert go(c, partial, T0 + 1).rejected is Rejection.NOTHING_WAITING
+    assert go(c, partial, T0 + 1).rejected is CheckReason.NOTHING_WAITING
     done = go(c, Signed.create(fair, DOMAIN, *signers), T0 + 1)  # type: ignore[arg-type]
     assert done.met == 1
     assert done.state.closed
@@ -658,13 +657,13 @@ def test_unknown_terms_close_with_a_warning() -> None:
 def test_bad_arguments_raise_typed_errors() -> None:
     c = seed()
     state = begin(c, now=T0).state
-    with pytest.raises(StateError):
+    with pytest.raises(InvalidArgument):
         step(lottery_contract(Fraction(1)), state, None, now=T0)
-    with pytest.raises(StateError):
+    with pytest.raises(InvalidArgument):
         step(c, state, None, now=-1)
-    with pytest.raises(StateError):
+    with pytest.raises(InvalidArgument):
         step(c, state, make_claim(c, WANT), now=T0)  # signed evidence needs a domain
-    with pytest.raises(StateError):
+    with pytest.raises(InvalidArgument):
         ContractState(c.id, c.terms, (Allocation(ALICE.party, 0),))
 
 

@@ -49,6 +49,7 @@ from oddsproof.contracts import (
     Both,
     Case,
     Caution,
+    CheckReason,
     Claim,
     Claimed,
     Close,
@@ -59,7 +60,6 @@ from oddsproof.contracts import (
     Level,
     Lottery,
     Pay,
-    Rejection,
     Ruling,
     Send,
     Seq,
@@ -399,7 +399,7 @@ def contract_step() -> Step:
 
 
 def contract_step_rejected() -> Step:
-    return Step(contract_state_closed(), (), (), Rejection.CONTRACT_CLOSED, 0, 0)
+    return Step(contract_state_closed(), (), (), CheckReason.CONTRACT_CLOSED, 0, 0)
 
 
 # --- contracts: ledger entries ----------------------------------------------------------------

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from oddsproof.economics import (
     CheckRule,
     SimLevel,
-    SimulationError,
     SimulationParams,
     VerificationMode,
     dispute_table,
@@ -21,6 +20,7 @@ from oddsproof.economics import (
     simulate,
 )
 from oddsproof.economics._model import compile_point
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import plan, threshold_probability, win_threshold
 from oddsproof.markets import (
     CheckPolicy,
@@ -284,7 +284,7 @@ def test_the_budget_caps_the_audit_rate() -> None:
     ],
 )
 def test_bad_parameters_are_refused(changes: dict[str, object], message: str) -> None:
-    with pytest.raises(SimulationError, match=message) as info:
+    with pytest.raises(InvalidArgument, match=message) as info:
         SimulationParams().replace(**changes)
     assert isinstance(info.value, ValueError)
 
@@ -298,7 +298,7 @@ def test_floats_are_taken_by_their_decimal_form() -> None:
 
 
 def test_the_reputation_rule_has_no_closed_form() -> None:
-    with pytest.raises(SimulationError, match="closed form"):
+    with pytest.raises(InvalidArgument, match="closed form"):
         expected_values(SimulationParams(rule="reputation"))
 
 

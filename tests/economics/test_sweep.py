@@ -14,7 +14,6 @@ import pytest
 
 from oddsproof.economics import (
     DEFAULT_CONFIG,
-    SimulationError,
     SimulationParams,
     SimulationResult,
     dask_executor,
@@ -23,6 +22,7 @@ from oddsproof.economics import (
     parse_config,
     simulate,
 )
+from oddsproof.errors import InvalidArgument
 
 BASE = SimulationParams(honest=6, cheaters=3, adaptive=2)
 SWEEP = {"claim_bond": [0, 500, 2000], "audit_rate": [0.02, 0.2]}
@@ -62,7 +62,7 @@ def test_grid_is_the_cartesian_product_first_key_slowest() -> None:
     ],
 )
 def test_bad_sweeps_are_refused(sweep: dict[str, list[int]], message: str) -> None:
-    with pytest.raises(SimulationError, match=message):
+    with pytest.raises(InvalidArgument, match=message):
         grid(BASE, sweep)
 
 
@@ -97,7 +97,7 @@ def test_a_dask_cluster_gives_the_same_bytes() -> None:
 def test_a_failing_executor_becomes_a_simulation_error() -> None:
     pool = concurrent.futures.ThreadPoolExecutor(1)
     pool.shutdown()
-    with pytest.raises(SimulationError, match="worker failed"):
+    with pytest.raises(InvalidArgument, match="worker failed"):
         run(executor=pool)
 
 
@@ -116,7 +116,7 @@ def test_progress_is_drawn_on_the_stream() -> None:
 )
 def test_bad_sizes_are_refused(options: dict[str, int], message: str) -> None:
     sizes: dict[str, int] = {"runs": 4, "steps": 2, **options}
-    with pytest.raises(SimulationError, match=message):
+    with pytest.raises(InvalidArgument, match=message):
         simulate(BASE, **sizes)  # type: ignore[arg-type]
 
 
@@ -180,10 +180,10 @@ def test_bad_configurations_say_what_is_wrong(
 ) -> None:
     path = tmp_path / f"study{suffix}"
     path.write_text(text)
-    with pytest.raises(SimulationError, match=message):
+    with pytest.raises(InvalidArgument, match=message):
         load_config(path)
 
 
 def test_parse_config_refuses_a_non_table() -> None:
-    with pytest.raises(SimulationError, match="table"):
+    with pytest.raises(InvalidArgument, match="table"):
         parse_config([1, 2])

@@ -10,16 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oddsproof.contracts import BeaconRound, beacon_message
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.games import (
-    BeaconError,
+    BeaconReason,
     BeaconScheme,
     BeaconSpec,
     Ed25519Beacon,
     ExternalBeacon,
     ExternalRound,
     LocalBeacon,
-    ParameterError,
-    RoundNotPublished,
 )
 from oddsproof.wire import Digest
 from tests.strategies import BEACON, IDENTITIES, beacon_specs
@@ -65,9 +64,9 @@ def test_local_rounds_are_drand_unchained_with_ed25519() -> None:
 
 def test_a_round_is_refused_before_its_time() -> None:
     beacon = _local()
-    with pytest.raises(RoundNotPublished):
+    with pytest.raises(Refused, match=r"^not-published") as refused:
         beacon.value(5, now=1_049)
-    assert isinstance(RoundNotPublished("x"), BeaconError)
+    assert refused.value.reason is BeaconReason.NOT_PUBLISHED
 
 
 def test_the_client_checks_rounds_it_receives() -> None:
@@ -75,11 +74,11 @@ def test_the_client_checks_rounds_it_receives() -> None:
     client = Ed25519Beacon.from_spec(local.spec)
     assert client.id == local.id
     value = local.value(3, now=1_030)
-    with pytest.raises(BeaconError, match="not been received"):
+    with pytest.raises(InvalidArgument, match="not been received"):
         client.value(3, now=1_030)
     assert client.receive(value) == local.randomness(value)  # type: ignore[arg-type]
     assert client.value(3, now=1_030) == value
-    with pytest.raises(RoundNotPublished):
+    with pytest.raises(Refused, match=r"^not-published"):
         client.value(3, now=1_029)
 
 
@@ -88,16 +87,16 @@ def test_forged_and_foreign_rounds_are_refused() -> None:
     value = beacon.value(4, now=1_040)
     assert isinstance(value, BeaconRound)
     forged = BeaconRound(value.beacon, value.round, bytes(64))
-    with pytest.raises(BeaconError, match="does not verify"):
+    with pytest.raises(InvalidArgument, match="does not verify"):
         beacon.randomness(forged)
     moved = BeaconRound(value.beacon, 5, value.signature)  # a signature of another round
-    with pytest.raises(BeaconError):
+    with pytest.raises(InvalidArgument):
         beacon.randomness(moved)
     other = LocalBeacon(IDENTITIES[3], genesis=1_000, period=10)
-    with pytest.raises(BeaconError, match="another beacon"):
+    with pytest.raises(InvalidArgument, match="another beacon"):
         beacon.randomness(other.value(4, now=1_040))
     ext = ExternalRound(beacon.id, 4, bytes(32))
-    with pytest.raises(BeaconError):
+    with pytest.raises(InvalidArgument):
         beacon.randomness(ext)
 
 
@@ -109,15 +108,15 @@ def test_external_values_are_grindable_and_checked() -> None:
     value = beacon.value(10, now=120)
     assert isinstance(value, ExternalRound)
     assert beacon.randomness(value) == value.randomness
-    with pytest.raises(BeaconError, match="no value"):
+    with pytest.raises(InvalidArgument, match="no value"):
         beacon.value(11, now=1_000)
-    with pytest.raises(RoundNotPublished):
+    with pytest.raises(Refused, match=r"^not-published"):
         beacon.value(10, now=119)
     fake = ExternalRound(beacon.id, 10, b"\x22" * 32)
-    with pytest.raises(BeaconError, match="not the source's"):
+    with pytest.raises(InvalidArgument, match="not the source's"):
         beacon.randomness(fake)
     elsewhere = ExternalRound(Digest(b"\x01" * 32), 10, b"\x11" * 32)
-    with pytest.raises(BeaconError, match="another beacon"):
+    with pytest.raises(InvalidArgument, match="another beacon"):
         beacon.randomness(elsewhere)
 
 
@@ -128,13 +127,13 @@ def test_external_check_callable_and_failing_sources() -> None:
     beacon = ExternalBeacon(
         "x", genesis=0, period=1, fetch=broken, check=lambda r, v: v == bytes([r]) * 32
     )
-    with pytest.raises(BeaconError, match="node down"):
+    with pytest.raises(InvalidArgument, match="node down"):
         beacon.value(3, now=10)
     assert beacon.randomness(ExternalRound(beacon.id, 3, b"\x03" * 32))
-    with pytest.raises(BeaconError, match="vouch"):
+    with pytest.raises(InvalidArgument, match="vouch"):
         beacon.randomness(ExternalRound(beacon.id, 3, b"\x04" * 32))
     short = ExternalBeacon("y", genesis=0, period=1, fetch=lambda r: b"short")
-    with pytest.raises(BeaconError, match="32 bytes"):
+    with pytest.raises(InvalidArgument, match="32 bytes"):
         short.value(1, now=5)
 
 
@@ -149,15 +148,15 @@ def test_external_randomness_binds_beacon_round_and_value() -> None:
 
 
 def test_specs_are_consistent() -> None:
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         BeaconSpec(BeaconScheme.ED25519, None, None, 0, 1)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         BeaconSpec(BeaconScheme.EXTERNAL, BEACON.key, "x", 0, 1)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         BeaconSpec(BeaconScheme.EXTERNAL, None, "x", 0, 0)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         ExternalRound(Digest(b"\x01" * 32), 1, b"\x02" * 31)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         _local().time_of(-1)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         Ed25519Beacon.from_spec(BeaconSpec(BeaconScheme.EXTERNAL, None, "x", 0, 1))

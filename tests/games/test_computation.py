@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from oddsproof.contracts import Computation, Shape
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
     ParallelComputation,
-    ParameterError,
     SerialComputation,
     code_digest,
     input_id,
@@ -23,7 +23,7 @@ from tests.strategies import toy_computation
 def test_input_id_is_the_tagged_hash() -> None:
     assert input_id(b"scene") == tagged_hash("oddsproof/input/v1", b"scene")
     assert input_id(bytearray(b"scene")) == input_id(b"scene")
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         input_id("scene")  # type: ignore[arg-type]
 
 
@@ -45,7 +45,7 @@ def test_code_digest_names_source() -> None:
 def test_value_bytes() -> None:
     assert value_bytes(np.array([1, 2], dtype=">u2"), 0) == b"\x01\x00\x02\x00"
     assert value_bytes(np.array([0.5]), 16) == struct.pack("<d", 0.5)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         value_bytes(np.array([0.5]), 0)
 
 
@@ -56,7 +56,7 @@ def test_parallel_evaluate() -> None:
     assert np.array_equal(comp.evaluate(b"x", [3, 1]), everything[[3, 1]])
     assert comp.evaluate(b"x", []).shape[0] == 0
     for bad in ([10], [-1], [[1, 2]]):
-        with pytest.raises(ParameterError):
+        with pytest.raises(InvalidArgument):
             comp.evaluate(b"x", bad)
     assert comp.piece_bytes(everything[:1]) == value_bytes(everything[:1], 16)
     assert comp.size == 10
@@ -67,10 +67,10 @@ def test_parallel_checks_the_piece_function() -> None:
     flat = ParallelComputation(spec, lambda _d, idx: idx * 2)
     assert flat.evaluate(b"", [1, 2]).shape == (2, 1)
     wrong = ParallelComputation(spec, lambda _d, idx: np.zeros((len(idx) + 1, 2)))
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         wrong.evaluate(b"", [1])
     serial = Computation("v", "1", code_digest(_f), Shape.SERIAL, 4, 0)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         ParallelComputation(serial, lambda _d, idx: idx)
 
 
@@ -80,13 +80,13 @@ def test_serial_run_and_state_hash() -> None:
     start = comp.initial(b"abc")
     assert comp.run(start, 0, 5)[0] == 3 + 0 + 1 + 2 + 3 + 4
     assert comp.run(start, 2, 2)[0] == 3
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         comp.run(start, 3, 2)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         comp.run(start, 0, 6)
     assert comp.state_hash(np.zeros((2, 1))) != comp.state_hash(np.zeros((1, 2)))
     assert comp.steps == 5
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         SerialComputation(
             Computation("p", "1", code_digest(_f), Shape.PARALLEL, 5, 16), lambda d: d, _g
         )

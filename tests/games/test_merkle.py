@@ -14,13 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oddsproof.errors import EncodingError
+from oddsproof.errors import EncodingError, InvalidArgument, OddsproofError
 from oddsproof.games import (
-    GamesError,
     InclusionProof,
     MerkleTree,
     MultiProof,
-    ProofError,
     leaf_hashes,
     leaf_hashes_of_rows,
     split_multi_proof,
@@ -102,7 +100,7 @@ def test_empty_tree() -> None:
     assert tree.size == 0
     assert tree.root == EMPTY_TREE_ROOT
     assert streaming_root([]) == EMPTY_TREE_ROOT
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         tree.prove(0)
 
 
@@ -123,9 +121,9 @@ def test_leaf_hash_helpers_agree() -> None:
     assert np.array_equal(by_rows, by_chunks)
     assert bytes(by_rows[3]) == ref_leaf(bytes(rows[3]))
     assert leaf_hashes_of_rows(np.zeros((0, 4), dtype=np.uint8)).shape == (0, 32)
-    with pytest.raises(GamesError):
+    with pytest.raises(OddsproofError):
         leaf_hashes_of_rows(np.zeros(5, dtype=np.uint8))
-    with pytest.raises(GamesError):
+    with pytest.raises(OddsproofError):
         MerkleTree(np.zeros((3, 31), dtype=np.uint8))
 
 
@@ -144,18 +142,18 @@ def test_interior_node_cannot_pass_for_a_leaf() -> None:
     left = ref_node(ref_leaf(b"a"), ref_leaf(b"b"))
     right = ref_node(ref_leaf(b"c"), ref_leaf(b"d"))
     # Without the 0x00/0x01 prefixes, the one leaf "left || right" would have the root's hash.
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         verify_chunk(tree.root, 1, left + right, InclusionProof(0, 1, ()))
     # The interior nodes as the leaf data of a two-leaf tree give another root.
     assert MerkleTree.from_chunks([left, right]).root != tree.root
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         verify_chunk(tree.root, 2, left, InclusionProof(0, 2, (Digest(right),)))
     # Taken as a leaf *hash* it does lead to the root, but only in a tree of two leaves, and the
     # size comes from the commitment (four leaves), never from the proof.
     verify_inclusion(tree.root, 2, Digest(left), InclusionProof(0, 2, (Digest(right),)))
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         verify_inclusion(tree.root, 4, Digest(left), InclusionProof(0, 2, (Digest(right),)))
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         verify_inclusion(tree.root, 4, Digest(left), InclusionProof(0, 4, (Digest(right),)))
 
 
@@ -165,9 +163,9 @@ def test_duplicated_last_leaf_is_another_tree() -> None:
     four = MerkleTree.from_chunks([b"a", b"b", b"c", b"c"])
     assert three.root != four.root
     proof = four.prove(3)
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         verify_chunk(three.root, 3, b"c", proof)
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         verify_chunk(three.root, 3, b"c", InclusionProof(3, 4, proof.path))
 
 
@@ -176,12 +174,12 @@ def test_wrong_size_is_refused_even_with_the_same_root() -> None:
     data, tree = _tree(8)
     proof = tree.prove(5)
     for size in (7, 9, 16):
-        with pytest.raises(ProofError):
+        with pytest.raises(InvalidArgument):
             verify_chunk(tree.root, size, data[5], proof)
     # A proof claiming a different size (with a path that has the right length for it) fails
     # on the size check before any hashing.
     other = InclusionProof(5, 6, proof.path[:2])
-    with pytest.raises(ProofError, match="leaves"):
+    with pytest.raises(InvalidArgument, match="leaves"):
         verify_chunk(tree.root, 8, data[5], other)
 
 
@@ -196,24 +194,24 @@ def test_path_tampering_is_refused() -> None:
         [Digest(b"\x00" * 32), *path[1:]],  # wrong sibling
     ]
     for attack in attacks:
-        with pytest.raises(ProofError):
+        with pytest.raises(InvalidArgument):
             verify_chunk(tree.root, 11, data[6], InclusionProof(6, 11, tuple(attack)))
-    with pytest.raises(ProofError):  # index swap: leaf 6's path for leaf 7
+    with pytest.raises(InvalidArgument):  # index swap: leaf 6's path for leaf 7
         verify_chunk(tree.root, 11, data[6], InclusionProof(7, 11, proof.path))
-    with pytest.raises(ProofError):  # another leaf's data
+    with pytest.raises(InvalidArgument):  # another leaf's data
         verify_chunk(tree.root, 11, data[7], proof)
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         verify_inclusion(tree.root, 11, tree.leaf(6), "not a proof")  # type: ignore[arg-type]
 
 
 def test_inclusion_proof_validators() -> None:
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         InclusionProof(3, 3, ())
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         InclusionProof(-1, 3, ())
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         InclusionProof(0, 2, tuple(Digest(b"\x00" * 32) for _ in range(65)))
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         InclusionProof(0, 2, (b"\x00" * 32,))  # type: ignore[arg-type]
     proof = MerkleTree.from_chunks([b"a", b"b"]).prove(1)
     assert decode(proof.encoded) == proof
@@ -222,11 +220,11 @@ def test_inclusion_proof_validators() -> None:
 def test_prove_refuses_bad_indices() -> None:
     _, tree = _tree(4)
     for bad in (-1, 4, True, 1.0, "1"):
-        with pytest.raises(ProofError):
+        with pytest.raises(InvalidArgument):
             tree.prove(bad)  # type: ignore[arg-type]
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         tree.prove_many([])
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         tree.prove_many([0, 9])
 
 
@@ -264,9 +262,9 @@ def test_multi_proof_attacks_are_refused() -> None:
     root = tree.root
 
     def refused(candidate: MultiProof, given: dict[int, Digest] = leaves, size: int = 23) -> None:
-        with pytest.raises(ProofError):
+        with pytest.raises(InvalidArgument):
             verify_many(root, size, given, candidate)
-        with pytest.raises(ProofError):
+        with pytest.raises(InvalidArgument):
             split_multi_proof(root, size, given, candidate)
 
     refused(MultiProof(proof.indices, 23, tuple(hashes[:-1])))  # missing hash
@@ -284,16 +282,16 @@ def test_multi_proof_attacks_are_refused() -> None:
     refused(proof, {i: leaves[i] for i in indices[:-1]})  # a leaf missing
     refused(proof, {**leaves, 5: tree.leaf(5)})  # an extra leaf
     refused(MultiProof((2, 3, 9, 18), 23, proof.hashes))  # another index
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         verify_many(root, 23, leaves, "proof")  # type: ignore[arg-type]
 
 
 def test_multi_proof_validators() -> None:
     h = (Digest(b"\x00" * 32),)
     for indices, size in [((), 4), ((2, 1), 4), ((1, 1), 4), ((4,), 4), ((-1,), 4), ((0,), 0)]:
-        with pytest.raises(ProofError):
+        with pytest.raises(InvalidArgument):
             MultiProof(indices, size, h)
-    with pytest.raises(ProofError):
+    with pytest.raises(InvalidArgument):
         MultiProof([0], 4, h)  # type: ignore[arg-type]
     with pytest.raises(EncodingError):
         decode(MultiProof((0,), 4, h).encoded[:-1])

@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
-    NoiseError,
-    ParameterError,
     SeedSchedule,
     analytic_noise,
     calibrate_noise,
@@ -107,9 +106,9 @@ def test_fixed_point_is_an_absolute_precision() -> None:
     assert fixed.dtype == np.int8
     assert fixed.tolist() == [0, 0, 1, -127, 127, 38]
     assert from_fixed(fixed, 7).tolist() == [v / 128 for v in fixed.tolist()]
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         to_fixed([np.nan], 7)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         fixed_dtype(16)
 
 
@@ -128,9 +127,9 @@ def test_least_noise_bisects_a_threshold() -> None:
     found = least_noise(lambda m: m >= 0.003, low=1e-9, high=1.0, ratio=1.01)
     assert 0.003 <= found <= 0.003 * 1.01
     assert least_noise(lambda m: True, low=1e-9, high=1.0) == 1e-9
-    with pytest.raises(NoiseError):
+    with pytest.raises(InvalidArgument):
         least_noise(lambda m: False, low=1e-9, high=1.0)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         least_noise(lambda m: True, low=1.0, high=0.5)
 
 
@@ -153,14 +152,14 @@ def test_calibration_covers_the_worst_fake_input() -> None:
         outs = {commit(x + noise(s, x.shape, result.magnitude)) for s in seeds}
         assert len(outs) == len(seeds)
         assert commit(x) not in outs
-    with pytest.raises(NoiseError, match="allows"):
+    with pytest.raises(InvalidArgument, match="allows"):
         calibrate_noise(commit, fakes, signal=0.6, fraction=1e-4, seeds=seeds)
 
 
 def test_analytic_noise() -> None:
     m = analytic_noise(quantum=2**-7, gain=1.5, signal=0.6, fraction=0.1)
     assert m == pytest.approx(4 * 2**-7 * math.sqrt(3) / 1.5)
-    with pytest.raises(NoiseError):
+    with pytest.raises(InvalidArgument):
         analytic_noise(quantum=2**-7, gain=1.5, signal=0.6, fraction=0.01)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         analytic_noise(quantum=0, gain=1.5, signal=0.6, fraction=0.1)

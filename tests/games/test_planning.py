@@ -23,8 +23,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oddsproof.errors import OddsproofError
-from oddsproof.games import GamesError, ParameterError, pass_probability, plan
+from oddsproof.errors import InvalidArgument, OddsproofError
+from oddsproof.games import pass_probability, plan
 
 BAND = 8 * 2.0**-52
 """Relative width of the near-tie band: 4 ulps of |ln epsilon|, twice the float error bound."""
@@ -158,11 +158,11 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def _answers_or_refuses(epsilon: float, f: float) -> None:
-    """A correct k (to float precision), or a ParameterError saying k is too large."""
+    """A correct k (to float precision), or a InvalidArgument saying k is too large."""
     try:
         with time_limit(0.25):
             k = plan(epsilon, f)
-    except ParameterError:
+    except InvalidArgument:
         return
     ratio = math.log(epsilon) / math.log1p(-f)
     assert abs(k - ratio) <= 1 + ratio * 1e-12
@@ -188,18 +188,18 @@ BAD = [0, 1, 0.0, 1.0, -0.5, 1.5, -1e-300, math.nan, math.inf, -math.inf, True, 
 
 @pytest.mark.parametrize("bad", BAD, ids=repr)
 def test_bad_epsilon(bad: Any) -> None:
-    with pytest.raises(ParameterError, match="epsilon") as info:
+    with pytest.raises(InvalidArgument, match="epsilon") as info:
         plan(bad, 0.01)
     assert isinstance(info.value, ValueError)
-    assert isinstance(info.value, GamesError)
+    assert isinstance(info.value, OddsproofError)
     assert isinstance(info.value, OddsproofError)
 
 
 @pytest.mark.parametrize("bad", BAD, ids=repr)
 def test_bad_fraud_fraction(bad: Any) -> None:
-    with pytest.raises(ParameterError, match="fraud_fraction"):
+    with pytest.raises(InvalidArgument, match="fraud_fraction"):
         plan(1e-9, bad)
-    with pytest.raises(ParameterError, match="fraud_fraction"):
+    with pytest.raises(InvalidArgument, match="fraud_fraction"):
         pass_probability(10, bad)
 
 
@@ -230,5 +230,5 @@ def test_the_planned_k_achieves_epsilon(epsilon: float, f: float) -> None:
 
 @pytest.mark.parametrize("k", [-1, True, 1.0, "3", None])
 def test_pass_probability_refuses_bad_k(k: Any) -> None:
-    with pytest.raises(ParameterError, match="k must"):
+    with pytest.raises(InvalidArgument, match="k must"):
         pass_probability(k, 0.5)

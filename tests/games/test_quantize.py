@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oddsproof.games import ParameterError, quantize, quantized_bytes
+from oddsproof.errors import InvalidArgument
+from oddsproof.games import quantize, quantized_bytes
 
 finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
 bits = st.integers(1, 51)
@@ -75,14 +76,14 @@ def test_wide_precisions_leave_values_unchanged() -> None:
 
 def test_refusals() -> None:
     for bad in ([math.nan], [math.inf], [-math.inf]):
-        with pytest.raises(ParameterError):
+        with pytest.raises(InvalidArgument):
             quantize(bad, 16)
-    with pytest.raises(ParameterError, match="overflows"):
+    with pytest.raises(InvalidArgument, match="overflows"):
         quantize([np.finfo(np.float64).max], 4)
     for bad_bits in (-1, True, 1.5, "16"):
-        with pytest.raises(ParameterError):
+        with pytest.raises(InvalidArgument):
             quantize([1.0], bad_bits)  # type: ignore[arg-type]
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         quantize(["not a number"], 16)
 
 

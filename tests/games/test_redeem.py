@@ -14,15 +14,14 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.games import (
     LocalBeacon,
     LotteryAccount,
-    LotteryLedgerError,
     RedemptionOutcome,
     Ticket,
     TicketBatch,
-    TicketRejected,
-    TicketRejection,
+    TicketReason,
     WinningTicket,
     account_state,
     batch_tree,
@@ -120,8 +119,8 @@ def make_world(
     )
 
 
-def _reason(fn: Any) -> TicketRejection:
-    with pytest.raises(TicketRejected) as caught:
+def _reason(fn: Any) -> TicketReason:
+    with pytest.raises(Refused) as caught:
         fn()
     return caught.value.reason
 
@@ -137,7 +136,7 @@ def test_a_winner_is_paid_exactly_once() -> None:
     assert world.ledger.balance(WORKER.key) == before + 100
     assert world.ledger.resolution(winners[0].ticket.id) is True
     state = world.ledger.state()
-    assert _reason(lambda: world.redeem(winners[0])) is TicketRejection.ALREADY_REDEEMED
+    assert _reason(lambda: world.redeem(winners[0])) is TicketReason.ALREADY_REDEEMED
     # Applying the very same ledger entries again is a duplicate: nothing moves.
     for receipt in result.receipts:
         entry = world.ledger.entry(receipt.entry)
@@ -158,7 +157,7 @@ def test_redemption_is_persisted_in_the_sqlite_store(tmp_path: Path) -> None:
     with SqliteLedger(path) as ledger:
         world.ledger = ledger
         reason = _reason(lambda: world.redeem(winner, state=opening))
-        assert reason is TicketRejection.ALREADY_REDEEMED
+        assert reason is TicketReason.ALREADY_REDEEMED
         assert ledger.balance(WORKER.key) == 1_000 - 500 + 100
         assert ledger.get(winner.id, WinningTicket) == winner
         assert ledger.totals().conserved
@@ -174,10 +173,10 @@ def test_a_losing_ticket_pays_nothing() -> None:
     losers = [i for i, t in enumerate(bundle.tickets) if not t.wins(randomness)]
     assert losers
     loser = WinningTicket(bundle.tickets[losers[0]], cosigned, tree.prove(losers[0]))
-    assert _reason(lambda: world.redeem(loser)) is TicketRejection.NOT_A_WINNER
+    assert _reason(lambda: world.redeem(loser)) is TicketReason.NOT_A_WINNER
     early = WinningTicket(bundle.tickets[0], cosigned, tree.prove(0))
     reason = _reason(lambda: world.redeem(early, now=DRAWN - 1))  # round 7 is not out yet
-    assert reason is TicketRejection.NOT_A_WINNER
+    assert reason is TicketReason.NOT_A_WINNER
 
 
 def test_a_false_step_voids_the_ticket_and_slashes_the_bond() -> None:
@@ -193,7 +192,7 @@ def test_a_false_step_voids_the_ticket_and_slashes_the_bond() -> None:
     assert world.ledger.resolution(false.ticket.id) is False
     bonds = world.ledger.bonds(owner=WORKER.key, subject=world.chain.job)
     assert [b.state for b in bonds] == [BondState.FORFEITED]
-    assert _reason(lambda: world.redeem(false)) is TicketRejection.ALREADY_REDEEMED
+    assert _reason(lambda: world.redeem(false)) is TicketReason.ALREADY_REDEEMED
     assert world.ledger.totals().conserved
 
 
@@ -203,7 +202,7 @@ def test_a_wrong_opening_changes_nothing() -> None:
     state = world.ledger.state()
     wrong = world.worker.opening(second.ticket.step)
     reason = _reason(lambda: world.redeem(first, state=wrong))
-    assert reason is TicketRejection.BAD_OPENING
+    assert reason is TicketReason.BAD_OPENING
     assert world.ledger.state() == state
     assert world.redeem(first).outcome is RedemptionOutcome.PAID
 
@@ -212,9 +211,9 @@ def test_an_unopened_winner_expires_and_is_voided() -> None:
     world = make_world()
     winner = world.winners(1)[0]
     expiry = winner.ticket.expiry
-    assert _reason(lambda: world.redeem(winner, now=expiry)) is TicketRejection.EXPIRED
+    assert _reason(lambda: world.redeem(winner, now=expiry)) is TicketReason.EXPIRED
     arguments = {"account": world.account, "beacon": world.beacon, "domain": LOTTERY_DOMAIN}
-    with pytest.raises(LotteryLedgerError, match="may open"):
+    with pytest.raises(InvalidArgument, match="may open"):
         void_unopened(world.ledger, winner, now=expiry - 1, **arguments)
     result = void_unopened(world.ledger, winner, now=expiry, **arguments)
     assert result.outcome is RedemptionOutcome.VOIDED
@@ -231,7 +230,7 @@ def test_an_overdraft_forfeits_the_penalty_escrow() -> None:
     assert (second.paid, second.from_penalty, second.burned) == (90, 40, 40)
     assert penalty_bonds(world.ledger, world.account) == ()
     reason = _reason(lambda: world.redeem(winners[2]))
-    assert reason is TicketRejection.FACE_VALUE_UNCOVERED
+    assert reason is TicketReason.FACE_VALUE_UNCOVERED
     assert world.ledger.balance(WORKER.key) == 1_000 - 500 + 190 <= 1_000 - 500 + 150 + 80
     assert world.ledger.totals().conserved
 
@@ -244,13 +243,13 @@ def test_unlocking_stops_new_tickets_and_delays_the_withdrawal() -> None:
     state = account_state(world.ledger, world.account)
     assert state.unlocking
     assert state.withdrawable == until
-    with pytest.raises(LotteryLedgerError, match="already"):
+    with pytest.raises(InvalidArgument, match="already"):
         request_unlock(world.ledger, world.account, now=2_001)
     reason = _reason(lambda: world.winners(1, now=2_005))
-    assert reason is TicketRejection.SENDER_UNLOCKING
+    assert reason is TicketReason.SENDER_UNLOCKING
     # A ticket accepted before the request stays redeemable.
     assert world.redeem(accepted).outcome is RedemptionOutcome.PAID
-    with pytest.raises(LotteryLedgerError, match="locked until"):
+    with pytest.raises(InvalidArgument, match="locked until"):
         withdraw(world.ledger, world.account, now=until - 1)
     alice = world.ledger.balance(SENDER.key)
     withdraw(world.ledger, world.account, now=until)
@@ -278,9 +277,9 @@ def test_a_judge_can_rule_on_the_step() -> None:
     no_state = {"computation": None, "state": None}
     stranger = ruling(honest, IDENTITIES[4])
     reason = _reason(lambda: world.redeem(honest, ruling=stranger, **no_state))
-    assert reason is TicketRejection.NOT_A_JUDGE
+    assert reason is TicketReason.NOT_A_JUDGE
     reason = _reason(lambda: world.redeem(honest, ruling=ruling(false), **no_state))
-    assert reason is TicketRejection.UNKNOWN_STEP
+    assert reason is TicketReason.UNKNOWN_STEP
     paid = world.redeem(honest, ruling=ruling(honest), **no_state)
     assert paid.outcome is RedemptionOutcome.PAID
     assert ruling(false).body.upheld is False
@@ -305,12 +304,12 @@ def test_redemption_checks_nonce_rounds_signatures_and_beacon() -> None:
     twin_winner = _cosigned([twin], 0)
     twin_state = world.worker.opening(twin.step)
     assert _reason(lambda: world.redeem(twin_winner, state=twin_state)) is (
-        TicketRejection.NONCE_REUSED
+        TicketReason.NONCE_REUSED
     )
     close_winner = _cosigned([close], 0)
     state = world.worker.opening(ticket.step)
     reason = _reason(lambda: world.redeem(close_winner, state=state))
-    assert reason is TicketRejection.ROUND_TOO_CLOSE
+    assert reason is TicketReason.ROUND_TOO_CLOSE
     alone = attrs.evolve(
         close_winner,
         ticket=attrs.evolve(ticket, nonce=99),
@@ -322,12 +321,12 @@ def test_redemption_checks_nonce_rounds_signatures_and_beacon() -> None:
             SENDER,
         ),
     )
-    assert _reason(lambda: world.redeem(alone, state=state)) is TicketRejection.BAD_SIGNATURE
+    assert _reason(lambda: world.redeem(alone, state=state)) is TicketReason.BAD_SIGNATURE
     other = LocalBeacon(IDENTITIES[5], genesis=1_000, period=10)
     other_winner = world.winners(1)[0]
     other_state = world.worker.opening(other_winner.ticket.step)
     reason = _reason(lambda: world.redeem(other_winner, beacon=other, state=other_state))
-    assert reason is TicketRejection.WRONG_BEACON
+    assert reason is TicketReason.WRONG_BEACON
     assert BEACON.key == world.beacon.key
 
 
@@ -400,11 +399,11 @@ def test_no_sender_actions_pay_out_more_than_deposit_plus_escrow(
             locked += action[1] + action[2]
         elif kind == "unlock":
             now += action[1]
-            with contextlib.suppress(LotteryLedgerError):
+            with contextlib.suppress(InvalidArgument):
                 request_unlock(ledger, account, now=now)
         elif kind == "withdraw":
             now += action[1]
-            with contextlib.suppress(LotteryLedgerError):
+            with contextlib.suppress(InvalidArgument):
                 withdraw(ledger, account, now=now)
         elif winners:
             winner = winners[action[1] % len(winners)]
@@ -421,7 +420,7 @@ def test_no_sender_actions_pay_out_more_than_deposit_plus_escrow(
                     seeds=chain.seeds,
                 )
                 event("overdraft" if result.from_penalty else "paid")
-            except TicketRejected as exc:
+            except Refused as exc:
                 event(exc.reason.value)
         received = ledger.balance(WORKER.key)
         assert received <= locked

@@ -12,16 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.games import (
     ExternalBeacon,
     LotteryAccount,
-    ParameterError,
     StepCommitment,
     Ticket,
     TicketBatch,
     TicketBundle,
-    TicketRejected,
-    TicketRejection,
+    TicketReason,
     WinningTicket,
     batch_tree,
     check_ticket,
@@ -90,7 +89,7 @@ def test_threshold_probability_and_expected_value_are_exact() -> None:
     assert ticket.probability == Fraction(1, 4)
     assert ticket.expected_value == Fraction(100, 4)
     for bad in (Fraction(0), Fraction(3, 2), 0.5, Fraction(1, 2**300)):
-        with pytest.raises(ParameterError):
+        with pytest.raises(InvalidArgument):
             win_threshold(bad)  # type: ignore[arg-type]
 
 
@@ -167,13 +166,13 @@ def test_an_honest_bundle_is_accepted_and_cosigned() -> None:
 
 
 TAMPERED = [
-    ("recipient", CHARLIE.key, TicketRejection.WRONG_RECIPIENT),
-    ("account", Digest(b"\x01" * 32), TicketRejection.WRONG_ACCOUNT),
-    ("sender", CHARLIE.key, TicketRejection.WRONG_SENDER),
-    ("seen_round", 6, TicketRejection.ROUND_TOO_CLOSE),
-    ("expiry", NOW, TicketRejection.EXPIRED),
-    ("face_value", DEPOSIT + 1, TicketRejection.FACE_VALUE_UNCOVERED),
-    ("threshold", win_threshold(Fraction(1, 2)), TicketRejection.BAD_TERMS),
+    ("recipient", CHARLIE.key, TicketReason.WRONG_RECIPIENT),
+    ("account", Digest(b"\x01" * 32), TicketReason.WRONG_ACCOUNT),
+    ("sender", CHARLIE.key, TicketReason.WRONG_SENDER),
+    ("seen_round", 6, TicketReason.ROUND_TOO_CLOSE),
+    ("expiry", NOW, TicketReason.EXPIRED),
+    ("face_value", DEPOSIT + 1, TicketReason.FACE_VALUE_UNCOVERED),
+    ("threshold", win_threshold(Fraction(1, 2)), TicketReason.BAD_TERMS),
 ]
 
 
@@ -185,7 +184,7 @@ def test_each_rule_refuses_its_tampered_field(field: str, value: Any, reason: An
     bundle = issuer.issue(WORKER.party, worker.commit(3), now=NOW)
     tickets = list(bundle.tickets)
     tickets[1] = attrs.evolve(tickets[1], **{field: value})
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         _accept(receiver, signed_bundle(tickets))
     assert caught.value.reason is reason
     # The untampered bundle still passes: only the tampered field was wrong.
@@ -196,13 +195,13 @@ def test_a_round_already_published_is_refused() -> None:
     issuer, receiver, worker = _fresh()
     bundle = issuer.issue(WORKER.party, worker.commit(2), now=NOW)
     tickets = [attrs.evolve(t, round=5, seen_round=3) for t in bundle.tickets]  # public at 1050
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         _accept(receiver, signed_bundle(tickets))
-    assert caught.value.reason is TicketRejection.ROUND_PUBLISHED
+    assert caught.value.reason is TicketReason.ROUND_PUBLISHED
     # The honest bundle, received when its round is out, is refused too.
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         _accept(receiver, bundle, now=lottery_beacon().time_of(7))
-    assert caught.value.reason is TicketRejection.ROUND_PUBLISHED
+    assert caught.value.reason is TicketReason.ROUND_PUBLISHED
 
 
 def test_a_reused_nonce_is_refused() -> None:
@@ -211,51 +210,51 @@ def test_a_reused_nonce_is_refused() -> None:
     _accept(receiver, first)
     second = issuer.issue(WORKER.party, worker.commit(2), now=NOW)
     replay = [attrs.evolve(second.tickets[0], nonce=2), second.tickets[1]]
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         _accept(receiver, signed_bundle(replay))
-    assert caught.value.reason is TicketRejection.NONCE_REUSED
+    assert caught.value.reason is TicketReason.NONCE_REUSED
     _accept(receiver, second)
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         _accept(receiver, second)  # the same batch twice
-    assert caught.value.reason is TicketRejection.NONCE_REUSED
+    assert caught.value.reason is TicketReason.NONCE_REUSED
 
 
 def test_an_unlocking_sender_is_refused() -> None:
     issuer, receiver, worker = _fresh()
     bundle = issuer.issue(WORKER.party, worker.commit(2), now=NOW)
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         _accept(receiver, bundle, unlocking=True)
-    assert caught.value.reason is TicketRejection.SENDER_UNLOCKING
+    assert caught.value.reason is TicketReason.SENDER_UNLOCKING
 
 
 def test_bad_signatures_roots_and_steps_are_refused() -> None:
     issuer, receiver, worker = _fresh()
     steps = worker.commit(3)
     bundle = issuer.issue(WORKER.party, steps, now=NOW)
-    cases: list[tuple[TicketBundle, TicketRejection, dict[str, Any]]] = []
+    cases: list[tuple[TicketBundle, TicketReason, dict[str, Any]]] = []
     cases.append((signed_bundle(list(bundle.tickets), signer=CHARLIE),
-                  TicketRejection.BAD_SIGNATURE, {}))  # fmt: skip
+                  TicketReason.BAD_SIGNATURE, {}))  # fmt: skip
     sig = bundle.batch.signatures[0]
     flipped = attrs.evolve(sig, sig=bytes([sig.sig[0] ^ 1]) + sig.sig[1:])
     forged = TicketBundle(attrs.evolve(bundle.batch, signatures=(flipped,)), bundle.tickets)
-    cases.append((forged, TicketRejection.BAD_SIGNATURE, {}))
+    cases.append((forged, TicketReason.BAD_SIGNATURE, {}))
     other_root = attrs.evolve(bundle.batch.body, root=Digest(b"\x09" * 32))
     cases.append(
         (
             TicketBundle(Signed.create(other_root, LOTTERY_DOMAIN, SENDER), bundle.tickets),
-            TicketRejection.BAD_PROOF,
+            TicketReason.BAD_PROOF,
             {},
         )
     )
-    cases.append((TicketBundle(bundle.batch, bundle.tickets[:2]), TicketRejection.BAD_PROOF, {}))
+    cases.append((TicketBundle(bundle.batch, bundle.tickets[:2]), TicketReason.BAD_PROOF, {}))
     cases.append(
         (signed_bundle(list(bundle.tickets), account=Digest(b"\x02" * 32)),
-         TicketRejection.WRONG_ACCOUNT, {})
+         TicketReason.WRONG_ACCOUNT, {})
     )  # fmt: skip
     changed = attrs.evolve(steps[2], output=Digest(b"\x07" * 32))
-    cases.append((bundle, TicketRejection.UNKNOWN_STEP, {"steps": [*steps[:2], changed]}))
+    cases.append((bundle, TicketReason.UNKNOWN_STEP, {"steps": [*steps[:2], changed]}))
     for case, reason, extra in cases:
-        with pytest.raises(TicketRejected) as caught:
+        with pytest.raises(Refused) as caught:
             _accept(receiver, case, **extra)
         assert caught.value.reason is reason, reason
     assert receiver.highest_nonce == 0  # nothing was kept
@@ -268,12 +267,12 @@ def test_check_ticket_on_its_own() -> None:
     ticket = bundle.tickets[0]
     account = lottery_account()
     check_ticket(ticket, account, recipient=WORKER.key, now=1_005, deposit=100, unlocking=False)
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         check_ticket(
             ticket, account, recipient=WORKER.key, now=1_005, deposit=100, unlocking=False, lead=20
         )
-    assert caught.value.reason is TicketRejection.ROUND_PUBLISHED  # not enough lead time
-    with pytest.raises(ParameterError):
+    assert caught.value.reason is TicketReason.ROUND_PUBLISHED  # not enough lead time
+    with pytest.raises(InvalidArgument):
         check_ticket(ticket, account, recipient=WORKER.key, now=-1, deposit=1, unlocking=False)
 
 
@@ -290,18 +289,18 @@ def test_the_issuer_pays_only_for_a_chained_schedule() -> None:
     reseeded = [attrs.evolve(steps[0], seed=Digest(b"\x05" * 32))]
     foreign = [attrs.evolve(steps[0], job=Digest(b"\x06" * 32))]
     for bad, reason in (
-        (gap, TicketRejection.BROKEN_CHAIN),
-        (swapped, TicketRejection.BROKEN_CHAIN),
-        (reseeded, TicketRejection.WRONG_SEED),
-        (foreign, TicketRejection.UNKNOWN_STEP),
+        (gap, TicketReason.BROKEN_CHAIN),
+        (swapped, TicketReason.BROKEN_CHAIN),
+        (reseeded, TicketReason.WRONG_SEED),
+        (foreign, TicketReason.UNKNOWN_STEP),
     ):
-        with pytest.raises(TicketRejected) as caught:
+        with pytest.raises(Refused) as caught:
             issuer.issue(WORKER.party, bad, now=NOW)
         assert caught.value.reason is reason
     issuer.issue(WORKER.party, steps[:2], now=NOW)
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         issuer.issue(WORKER.party, steps[:2], now=NOW)  # paying twice for the same steps
-    assert caught.value.reason is TicketRejection.BROKEN_CHAIN
+    assert caught.value.reason is TicketReason.BROKEN_CHAIN
     issuer.issue(WORKER.party, steps[2:], now=NOW)
     assert chain.seeds.seed(3) == steps[3].seed
 
@@ -342,18 +341,18 @@ def test_a_winning_ticket_proves_itself_or_is_refused() -> None:
     assert len(winners) == 3
     good = winners[1]
     good.check(account, LOTTERY_DOMAIN)
-    bad: list[tuple[WinningTicket, TicketRejection, LotteryAccount]] = [
-        (attrs.evolve(good, batch=bundle.batch), TicketRejection.BAD_SIGNATURE, account),
-        (attrs.evolve(good, proof=winners[0].proof), TicketRejection.BAD_PROOF, account),
-        (good, TicketRejection.WRONG_ACCOUNT, lottery_account(margin=3)),
+    bad: list[tuple[WinningTicket, TicketReason, LotteryAccount]] = [
+        (attrs.evolve(good, batch=bundle.batch), TicketReason.BAD_SIGNATURE, account),
+        (attrs.evolve(good, proof=winners[0].proof), TicketReason.BAD_PROOF, account),
+        (good, TicketReason.WRONG_ACCOUNT, lottery_account(margin=3)),
         (
             attrs.evolve(good, ticket=attrs.evolve(good.ticket, face_value=10**6)),
-            TicketRejection.BAD_PROOF,
+            TicketReason.BAD_PROOF,
             account,
         ),
     ]
     for winner, reason, acct in bad:
-        with pytest.raises(TicketRejected) as caught:
+        with pytest.raises(Refused) as caught:
             winner.check(acct, LOTTERY_DOMAIN)
         assert caught.value.reason is reason
     assert isinstance(good.ticket.step, StepCommitment)
@@ -369,9 +368,9 @@ def test_tickets_drawn_by_an_external_beacon() -> None:
     issuer, receiver = lottery_parties(chain, account, probability=Fraction(1, 2))
     bundle = issuer.issue(WORKER.party, TrainingWorker(chain, b"x").commit(16), now=NOW)
     _accept(receiver, bundle)
-    with pytest.raises(TicketRejected) as caught:
+    with pytest.raises(Refused) as caught:
         receiver.winners(lottery_beacon(), now=10**6)
-    assert caught.value.reason is TicketRejection.WRONG_BEACON
+    assert caught.value.reason is TicketReason.WRONG_BEACON
     randomness = external.randomness(external.value(7, now=1_070))
     winners = receiver.winners(external, now=1_070)
     assert [w.ticket for w in winners] == [t for t in bundle.tickets if t.wins(randomness)]

@@ -7,11 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
     MerkleTree,
-    ParameterError,
     SerialComputation,
-    TraceError,
     commit_trace,
     input_id,
     leaf_hashes,
@@ -95,23 +94,23 @@ def test_regeneration_failure_of_user_code_is_a_trace_error() -> None:
         return honest.step(state, index)
 
     trace = commit_trace(SerialComputation(honest.spec, honest.initial, flaky), b"", 4)
-    with pytest.raises(TraceError, match="disk on fire"):
+    with pytest.raises(InvalidArgument, match="disk on fire"):
         trace.hash(3)
-    with pytest.raises(TraceError):
+    with pytest.raises(InvalidArgument):
         commit_trace(SerialComputation(honest.spec, honest.initial, flaky), b"", 4)
 
 
 @pytest.mark.parametrize("interval", [0, 3, -1, True])
 def test_commit_refuses_an_interval_that_does_not_divide(interval: object) -> None:
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         commit_trace(hash_chain(8), b"", interval)  # type: ignore[arg-type]
 
 
 def test_prove_refuses_points_between_checkpoints_and_outside() -> None:
     trace = commit_trace(hash_chain(8), b"", 4)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         trace.prove([3])
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         trace.hash(9)
 
 
@@ -134,14 +133,14 @@ def test_a_state_survives_its_wire_form(workload, data) -> None:
 def test_unquantized_or_malformed_states_are_refused() -> None:
     values = np.array([0.1, 0.2, 0.3])
     dtype, shape, data = state_fields(values)
-    with pytest.raises(TraceError, match="quantized"):
+    with pytest.raises(InvalidArgument, match="quantized"):
         state_from_fields(dtype, shape, data, 20)
     state_from_fields(*state_fields(quantize(values, 20)), 20)
-    with pytest.raises(TraceError):
+    with pytest.raises(InvalidArgument):
         state_from_fields(dtype, (4,), data, 0)
-    with pytest.raises(TraceError):
+    with pytest.raises(InvalidArgument):
         state_from_fields("<c16", shape, data, 0)
-    with pytest.raises(TraceError):
+    with pytest.raises(InvalidArgument):
         state_fields(np.zeros(3, dtype=np.complex128))
 
 
@@ -150,9 +149,9 @@ def test_one_step_is_the_chains_step_and_user_failures_are_trace_errors() -> Non
     s3 = _straight(comp, b"a", 3)
     assert run_one_step(comp, s3, 3) == comp.state_hash(_straight(comp, b"a", 4))
     broken = SerialComputation(comp.spec, comp.initial, lambda s, i: 1 / 0)
-    with pytest.raises(TraceError, match="ZeroDivisionError"):
+    with pytest.raises(InvalidArgument, match="ZeroDivisionError"):
         run_one_step(broken, s3, 3)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         run_one_step(comp, s3, 16)
 
 
@@ -169,7 +168,7 @@ def test_chains_are_deterministic_and_logistic_states_are_exact() -> None:
         lambda: logistic_chain(10, precision=53),
         lambda: hash_chain(0),
     ):
-        with pytest.raises(ParameterError):
+        with pytest.raises(InvalidArgument):
             bad()
 
 

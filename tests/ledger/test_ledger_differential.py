@@ -20,16 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from oddsproof.contracts import Statement
-from oddsproof.ledger import (
-    EntryRefused,
-    InsufficientFunds,
-    Ledger,
-    MemoryLedger,
-    Mint,
-    Move,
-    Receipt,
-    SqliteLedger,
-)
+from oddsproof.errors import Refused
+from oddsproof.ledger import Ledger, MemoryLedger, Mint, Move, Receipt, SqliteLedger
 from oddsproof.wire import INT_LIMIT
 from tests.strategies import LEDGER_CLAIMS, LEDGER_PARTIES, LedgerOp, entry_for, ledger_ops
 
@@ -46,7 +38,7 @@ def _outcome(ledger: Ledger, entries: list[object], *, group: bool) -> Outcome:
             return ("ok", ledger.apply_all(entries))  # type: ignore[arg-type]
         receipt: Receipt = ledger.apply(entries[0])  # type: ignore[arg-type]
         return ("ok", receipt)
-    except (InsufficientFunds, EntryRefused) as exc:
+    except Refused as exc:
         return ("refused", type(exc))
 
 
@@ -104,7 +96,7 @@ class SqliteAgreesWithMemory(RuleBasedStateMachine):
                     if entry is not None:
                         try:
                             results.append(ledger.apply(entry))
-                        except (InsufficientFunds, EntryRefused) as exc:
+                        except Refused as exc:
                             results.append(type(exc))
                     if fail:
                         raise _Rollback
@@ -122,7 +114,7 @@ class SqliteAgreesWithMemory(RuleBasedStateMachine):
         for ledger in (self.model, self.store):
             with ledger.transaction():
                 ledger.apply(Mint(a, amount, ref))
-                with pytest.raises(InsufficientFunds):
+                with pytest.raises(Refused, match=r"^insufficient-funds"):
                     ledger.apply(Move(b, a, ledger.balance(b) + 1, ref))
 
     @rule()

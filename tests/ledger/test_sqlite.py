@@ -17,19 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oddsproof.contracts import Statement
-from oddsproof.errors import EncodingError, OddsproofError
-from oddsproof.ledger import (
-    EscrowLock,
-    InsufficientFunds,
-    LedgerArgumentError,
-    Mint,
-    Move,
-    Payout,
-    SqliteLedger,
-    Stake,
-    StoreError,
-    Transfer,
-)
+from oddsproof.errors import EncodingError, OddsproofError, Refused, StoreError, WrongType
+from oddsproof.ledger import EscrowLock, Mint, Move, Payout, SqliteLedger, Stake, Transfer
 from oddsproof.wire import INT_LIMIT, Digest
 from tests.strategies import IDENTITIES
 
@@ -120,9 +109,9 @@ def test_opening_what_is_not_a_store_raises_store_error(tmp_path: Path) -> None:
         SqliteLedger(tmp_path)  # a directory
     with pytest.raises(StoreError):
         SqliteLedger(tmp_path / "no" / "such" / "dir.db")
-    with pytest.raises(LedgerArgumentError):
+    with pytest.raises(WrongType):
         SqliteLedger(5)  # type: ignore[arg-type]
-    with pytest.raises(LedgerArgumentError):
+    with pytest.raises(WrongType):
         SqliteLedger(tmp_path / "x.db", timeout=-1)
 
 
@@ -193,7 +182,7 @@ def test_insufficient_funds_is_typed_and_rolls_back(store: SqliteLedger) -> None
     store.apply(Mint(ALICE.key, 10, b"1"))
     lock = EscrowLock(K1, (Stake(ALICE.key, 10),), b"l")
     store.apply(lock)
-    with pytest.raises(InsufficientFunds):
+    with pytest.raises(Refused, match=r"^insufficient-funds"):
         store.apply(Payout(K1, Transfer(ALICE, BOB, 11), b"p"))
     assert store.escrow(K1) == 10
     assert not store._conn.in_transaction
@@ -203,13 +192,13 @@ def test_insufficient_funds_is_typed_and_rolls_back(store: SqliteLedger) -> None
 def test_huge_integers_never_reach_sqlite(store: SqliteLedger, value: int) -> None:
     with pytest.raises(EncodingError):
         store.apply(Mint(ALICE.key, value, b"x"))
-    with pytest.raises(LedgerArgumentError):
+    with pytest.raises(WrongType):
         next(store.journal(value))
 
 
 def test_overflow_in_a_raw_binding_is_translated(store: SqliteLedger) -> None:
     """Backstop: an integer the checks missed still becomes a typed error, not OverflowError."""
-    with pytest.raises(LedgerArgumentError, match="2\\*\\*63"):
+    with pytest.raises(WrongType, match="2\\*\\*63"):
         store._run("SELECT ?", (2**64,))
     with pytest.raises(StoreError):
         store._run("SELECT * FROM no_such_table")

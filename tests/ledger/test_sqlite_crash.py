@@ -32,14 +32,8 @@ from pathlib import Path
 
 import pytest
 
-from oddsproof.ledger import (
-    Entry,
-    EntryRefused,
-    InsufficientFunds,
-    LedgerError,
-    MemoryLedger,
-    SqliteLedger,
-)
+from oddsproof.errors import OddsproofError, Refused
+from oddsproof.ledger import Entry, MemoryLedger, SqliteLedger
 from oddsproof.wire import Digest
 from tests.strategies import LEDGER_OP_KINDS, LedgerOp, entry_for
 
@@ -75,7 +69,7 @@ def sequence() -> tuple[Entry, ...]:
             continue
         try:
             model.apply(entry)
-        except (InsufficientFunds, EntryRefused):
+        except Refused:
             continue
         out.append(entry)
     return tuple(out)
@@ -130,7 +124,7 @@ def check_store(path: Path, model: PrefixModel, committed: int) -> tuple[int, li
             if state != model.at(k).state():
                 problems.append(f"the state after {k} entries is not the sequence's (half-applied)")
             return k, problems
-    except LedgerError as exc:
+    except OddsproofError as exc:
         return 0, [f"the store cannot be read: {exc}"]
 
 

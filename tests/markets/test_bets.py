@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oddsproof.contracts import Bet, Contract, Rejection, Ruling, Runtime, Statement
+from oddsproof.contracts import Bet, CheckReason, Contract, Ruling, Runtime, Statement
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.games import (
     BisectionGame,
     BisectionSetup,
@@ -27,14 +28,12 @@ from oddsproof.games import (
 )
 from oddsproof.ledger import Ledger, MemoryLedger, Mint, SqliteLedger
 from oddsproof.markets import (
-    BetError,
     BetMatch,
     BetOrder,
     BetOutcome,
     BetSide,
     BetTerms,
-    OrderRefused,
-    OrderRejection,
+    OrderReason,
     authorises,
     countersign,
     mutual_settlement,
@@ -135,32 +134,30 @@ def test_odds_price_is_the_fair_probability_of_the_statement() -> None:
 @pytest.mark.parametrize(
     ("odds", "stake", "reason"),
     [
-        ((0, 1), 10, OrderRejection.BAD_ODDS),
-        ((1, 0), 10, OrderRejection.BAD_ODDS),
-        ((-1, 2), 10, OrderRejection.BAD_ODDS),
-        ((200, 2), 400, OrderRejection.BAD_ODDS),  # not in lowest terms
-        ((1.5, 1), 10, OrderRejection.BAD_ODDS),
-        ((100, 1), -5, OrderRejection.BAD_STAKE),
-        ((100, 1), 0, OrderRejection.BAD_STAKE),
-        ((100, 1), 99, OrderRejection.BAD_STAKE),  # less than one lot of 100
-        ((100, 1), 2**63, OrderRejection.BAD_STAKE),
+        ((0, 1), 10, OrderReason.BAD_ODDS),
+        ((1, 0), 10, OrderReason.BAD_ODDS),
+        ((-1, 2), 10, OrderReason.BAD_ODDS),
+        ((200, 2), 400, OrderReason.BAD_ODDS),  # not in lowest terms
+        ((1.5, 1), 10, OrderReason.BAD_ODDS),
+        ((100, 1), -5, OrderReason.BAD_STAKE),
+        ((100, 1), 0, OrderReason.BAD_STAKE),
+        ((100, 1), 99, OrderReason.BAD_STAKE),  # less than one lot of 100
+        ((100, 1), 2**63, OrderReason.BAD_STAKE),
     ],
 )
-def test_bad_orders_are_refused_with_a_reason(
-    odds: Any, stake: Any, reason: OrderRejection
-) -> None:
-    with pytest.raises(OrderRefused) as refused:
+def test_bad_orders_are_refused_with_a_reason(odds: Any, stake: Any, reason: OrderReason) -> None:
+    with pytest.raises(Refused) as refused:
         BetOrder(TERMS.id, bob.party, BetSide.BACK, odds, stake, NOW, NOW + 9, bytes(16))
     assert refused.value.reason is reason
     assert isinstance(refused.value, ValueError)
 
 
 def test_terms_must_leave_time_to_settle() -> None:
-    with pytest.raises(BetError, match="expire after trading"):
+    with pytest.raises(InvalidArgument, match="expire after trading"):
         BetTerms(STATEMENT, (judge.party,), NOW, 60, NOW + 60)
-    with pytest.raises(BetError, match="arbiter"):
+    with pytest.raises(InvalidArgument, match="arbiter"):
         BetTerms(STATEMENT, (), NOW, 60, NOW + 600)
-    with pytest.raises(BetError, match="twice"):
+    with pytest.raises(InvalidArgument, match="twice"):
         BetTerms(STATEMENT, (judge.party, judge.party), NOW, 60, NOW + 600)
 
 
@@ -199,12 +196,12 @@ def test_orders_do_not_authorise_worse_odds_larger_stakes_or_other_terms() -> No
         (other_arbiters, lay),
         (too_late, lay),
     ]:
-        with pytest.raises(BetError):
+        with pytest.raises(InvalidArgument):
             authorises(who.body, TERMS, contract)
     worse_for_layer = attrs.evolve(good, terms=attrs.evolve(good.terms, backer_stake=299))
-    with pytest.raises(BetError, match="odds"):
+    with pytest.raises(InvalidArgument, match="odds"):
         authorises(lay.body, TERMS, worse_for_layer)
-    with pytest.raises(BetError, match="not the bet's backer"):
+    with pytest.raises(InvalidArgument, match="not the bet's backer"):
         authorises(back.body, TERMS, swapped.contract(TERMS))
 
 
@@ -212,12 +209,12 @@ def test_only_the_poster_countersigns_and_only_what_its_order_allows() -> None:
     back = order(bob, BetSide.BACK, (100, 1), 300)
     lay = order(alice, BetSide.LAY, (100, 1), 5, nonce=1)
     contract = match_of(back, lay, 3).contract(TERMS)
-    with pytest.raises(BetError, match="poster"):
+    with pytest.raises(InvalidArgument, match="poster"):
         countersign(contract, back, TERMS, alice, DOMAIN)
     forged = Signed(back.body, DOMAIN, (attrs.evolve(back.signatures[0], sig=bytes(64)),))
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         countersign(contract, forged, TERMS, bob, DOMAIN)
-    assert refused.value.reason is OrderRejection.UNSIGNED
+    assert refused.value.reason is OrderReason.UNSIGNED
     signed = countersign(countersign(contract, back, TERMS, bob, DOMAIN), lay, TERMS, alice, DOMAIN)
     assert signed.verify(DOMAIN, signers=[alice.party, bob.party]) == contract
     assert countersign(signed, back, TERMS, bob, DOMAIN) is signed  # signing again is a no-op
@@ -260,9 +257,9 @@ def test_a_non_arbiter_or_non_final_ruling_settles_nothing() -> None:
     runtime = funded()
     contract = open_bet(runtime)
     refused = settle_bet(runtime, contract.id, final_ruling(False, by=alice), now=NOW + 10)
-    assert (refused.outcome, refused.rejected) == (BetOutcome.NONE, Rejection.NOT_AN_ARBITER)
+    assert (refused.outcome, refused.rejected) == (BetOutcome.NONE, CheckReason.NOT_AN_ARBITER)
     refused = settle_bet(runtime, contract.id, final_ruling(False, final=False), now=NOW + 10)
-    assert refused.rejected is Rejection.NOT_FINAL
+    assert refused.rejected is CheckReason.NOT_FINAL
     assert (
         settle_bet(runtime, contract.id, final_ruling(False), now=NOW + 11).outcome
         is BetOutcome.FAILED
@@ -308,7 +305,7 @@ def test_mutual_agreement_ends_the_bet_and_a_late_ruling_pays_nothing() -> None:
         settle_bet(runtime, contract.id, final_ruling(True), now=NOW + 6).outcome is BetOutcome.NONE
     )
     assert runtime.ledger.totals().conserved
-    with pytest.raises(BetError):
+    with pytest.raises(InvalidArgument):
         mutual_settlement(contract, backer_gets=102)
 
 
@@ -318,7 +315,7 @@ def test_a_settlement_signed_by_one_party_is_refused() -> None:
     one = Signed.create(mutual_settlement(contract, backer_gets=101), DOMAIN, bob)
     result = settle_bet(runtime, contract.id, one, now=NOW + 5)
     assert result.outcome is BetOutcome.NONE
-    assert result.rejected is Rejection.NOTHING_WAITING  # it ends nothing; no wait agrees
+    assert result.rejected is CheckReason.NOTHING_WAITING  # it ends nothing; no wait agrees
     assert not runtime.state(contract.id).closed
 
 
@@ -408,7 +405,9 @@ def test_a_spot_check_certificate_settles_the_bet(kind: str, upheld: bool) -> No
     )
     assert result.passed is upheld
     not_final = certificate_ruling(result.certificate, VERIFIER)
-    assert settle_bet(runtime, contract.id, not_final, now=NOW + 6).rejected is Rejection.NOT_FINAL
+    assert (
+        settle_bet(runtime, contract.id, not_final, now=NOW + 6).rejected is CheckReason.NOT_FINAL
+    )
     ruling = certificate_ruling(result.certificate, VERIFIER, final=True)
     settled = settle_bet(runtime, contract.id, ruling, now=NOW + 6)
     assert settled.outcome is (BetOutcome.UPHELD if upheld else BetOutcome.FAILED)
@@ -470,7 +469,8 @@ def test_a_bisection_ruling_settles_the_bet_its_claim_answers(fake: int | None) 
     other = attrs.evolve(match, sequence=1).contract(terms)
     runtime.open(Signed.create(other, BISECTION_DOMAIN, backer, layer), now=NOW)
     assert (
-        settle_bet(runtime, other.id, ruling, now=NOW + 8_001).rejected is Rejection.WRONG_CONTRACT
+        settle_bet(runtime, other.id, ruling, now=NOW + 8_001).rejected
+        is CheckReason.WRONG_CONTRACT
     )
     upheld = fake is None
     expected = BetOutcome.UPHELD if upheld else BetOutcome.FAILED
@@ -490,7 +490,7 @@ def test_a_bisection_ruling_settles_the_bet_its_claim_answers(fake: int | None) 
 def test_statement_ruling_refuses_a_forged_lower_ruling() -> None:
     lower = final_ruling(True)
     forged = Signed(lower.body, DOMAIN, (attrs.evolve(lower.signatures[0], sig=bytes(64)),))
-    with pytest.raises(BetError, match="does not verify"):
+    with pytest.raises(InvalidArgument, match="does not verify"):
         statement_ruling(forged, judge, domain=DOMAIN)
-    with pytest.raises(BetError):
+    with pytest.raises(InvalidArgument):
         statement_ruling(lower, judge.party, domain=DOMAIN)  # type: ignore[arg-type]

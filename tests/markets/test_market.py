@@ -20,9 +20,9 @@ from hypothesis.stateful import (
 )
 
 from oddsproof.contracts import Bet, Ruling, Runtime, Statement
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.ledger import MemoryLedger, Mint
 from oddsproof.markets import (
-    BetError,
     BetOrder,
     BetOutcome,
     BetSide,
@@ -31,8 +31,7 @@ from oddsproof.markets import (
     CloseReason,
     OrderBook,
     OrderCancel,
-    OrderRefused,
-    OrderRejection,
+    OrderReason,
     PendingBet,
     countersign,
     implied_fraud,
@@ -161,9 +160,9 @@ def test_expiry_and_cancel() -> None:
     assert book.expire(NOW + 9) == ()
     assert [c.order for c in book.expire(NOW + 10)] == [a.id]
     assert book.cancel(b.id).remaining == 4
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book.cancel(b.id)
-    assert refused.value.reason is OrderRejection.UNKNOWN_ORDER
+    assert refused.value.reason is OrderReason.UNKNOWN_ORDER
 
 
 def test_implied_fraud_bounds_are_one_minus_the_best_prices() -> None:
@@ -174,7 +173,7 @@ def test_implied_fraud_bounds_are_one_minus_the_best_prices() -> None:
         Fraction(3, 40),
     )
     assert implied_fraud(None, None).fraud is None
-    with pytest.raises(BetError, match="crossed"):
+    with pytest.raises(InvalidArgument, match="crossed"):
         implied_fraud(Fraction(3, 4), Fraction(1, 2))
     book = OrderBook(TERMS.id)
     book.post(make(bob, BetSide.BACK, (9, 1), 9), now=NOW)  # backs at price 9/10
@@ -228,41 +227,41 @@ def test_refused_orders_change_nothing_and_say_why() -> None:
     good = make(bob, BetSide.BACK, (2, 1), 10)
     other_terms = attrs.evolve(TERMS, trading_ends=NOW + 501)
     forged_sig = attrs.evolve(signed(good).signatures[0], sig=bytes(64))
-    cases: list[tuple[Any, OrderRejection]] = [
-        (Signed.create(good, DOMAIN, alice), OrderRejection.UNSIGNED),  # not the poster's
-        (Signed(good, DOMAIN, (forged_sig,)), OrderRejection.UNSIGNED),
-        (Signed.create(good, Domain("elsewhere"), bob), OrderRejection.UNSIGNED),
+    cases: list[tuple[Any, OrderReason]] = [
+        (Signed.create(good, DOMAIN, alice), OrderReason.UNSIGNED),  # not the poster's
+        (Signed(good, DOMAIN, (forged_sig,)), OrderReason.UNSIGNED),
+        (Signed.create(good, Domain("elsewhere"), bob), OrderReason.UNSIGNED),
         (
             signed(make(bob, BetSide.BACK, (2, 1), 10, terms=other_terms)),
-            OrderRejection.WRONG_MARKET,
+            OrderReason.WRONG_MARKET,
         ),
-        (signed(make(bob, BetSide.BACK, (2, 1), 10, expires=NOW)), OrderRejection.EXPIRED),
-        (signed(make(bob, BetSide.BACK, (2, 1), 60)), OrderRejection.INSUFFICIENT_FUNDS),
-        (b"\xa0", OrderRejection.MALFORMED),
-        (Signed.create(bob.party, DOMAIN, bob), OrderRejection.MALFORMED),
+        (signed(make(bob, BetSide.BACK, (2, 1), 10, expires=NOW)), OrderReason.EXPIRED),
+        (signed(make(bob, BetSide.BACK, (2, 1), 60)), OrderReason.INSUFFICIENT_FUNDS),
+        (b"\xa0", OrderReason.MALFORMED),
+        (Signed.create(bob.party, DOMAIN, bob), OrderReason.MALFORMED),
     ]
     before = m.runtime.ledger.state()
     for bad, reason in cases:
-        with pytest.raises(OrderRefused) as refused:
+        with pytest.raises(Refused) as refused:
             m.post(bad, now=NOW)
         assert refused.value.reason is reason, bad
     assert m.runtime.ledger.state() == before
     assert len(m.book) == 0
     m.post(signed(good), now=NOW)
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         m.post(signed(good).encoded, now=NOW)
-    assert refused.value.reason is OrderRejection.DUPLICATE
-    with pytest.raises(OrderRefused) as refused:
+    assert refused.value.reason is OrderReason.DUPLICATE
+    with pytest.raises(Refused) as refused:
         m.post(signed(make(bob, BetSide.BACK, (2, 1), 10)), now=TERMS.trading_ends)
-    assert refused.value.reason is OrderRejection.EXPIRED
+    assert refused.value.reason is OrderReason.EXPIRED
 
 
 def test_an_order_with_a_negative_stake_or_zero_odds_cannot_even_be_made() -> None:
     for odds, stake, reason in [
-        ((2, 1), -10, OrderRejection.BAD_STAKE),
-        ((0, 1), 10, OrderRejection.BAD_ODDS),
+        ((2, 1), -10, OrderReason.BAD_STAKE),
+        ((0, 1), 10, OrderReason.BAD_ODDS),
     ]:
-        with pytest.raises(OrderRefused) as refused:
+        with pytest.raises(Refused) as refused:
             BetOrder(TERMS.id, bob.party, BetSide.BACK, odds, stake, NOW, NOW + 9, bytes(16))
         assert refused.value.reason is reason
 
@@ -272,9 +271,9 @@ def test_bytes_that_decode_to_a_bad_order_keep_the_validators_reason() -> None:
     raw = good.encoded
     odds_at = raw.index(bytes([0x82, 0x02, 0x01]))  # the odds array [2, 1]
     zero = raw[:odds_at] + bytes([0x82, 0x00, 0x01]) + raw[odds_at + 3 :]
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         market().post(zero, now=NOW)
-    assert refused.value.reason is OrderRejection.BAD_ODDS
+    assert refused.value.reason is OrderReason.BAD_ODDS
 
 
 def test_posting_escrows_the_stake_and_cancelling_refunds_it() -> None:
@@ -285,15 +284,15 @@ def test_posting_escrows_the_stake_and_cancelling_refunds_it() -> None:
     assert ledger.balance(bob.key) == 9_950
     assert ledger.escrow(body.id, bob.key) == 50
     request = OrderCancel(body.id, NOW + 1)
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         m.cancel(Signed.create(request, DOMAIN, alice), now=NOW + 1)
-    assert refused.value.reason is OrderRejection.UNSIGNED
+    assert refused.value.reason is OrderReason.UNSIGNED
     closed = m.cancel(Signed.create(request, DOMAIN, bob), now=NOW + 1)
     assert (closed.remaining, closed.reason) == (50, CloseReason.CANCELLED)
     assert ledger.balance(bob.key) == 10_000
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         m.cancel(Signed.create(request, DOMAIN, bob), now=NOW + 2)
-    assert refused.value.reason is OrderRejection.UNKNOWN_ORDER
+    assert refused.value.reason is OrderReason.UNKNOWN_ORDER
     assert ledger.totals().conserved
 
 
@@ -314,7 +313,7 @@ def test_a_match_opens_a_bet_signed_by_both_and_resolution_pays_it() -> None:
     assert lay is not None
     first = m.sign(countersign(pending.contract, lay, TERMS, alice, DOMAIN), now=NOW + 2)
     assert (first.opened, first.missing) == (False, (bob.party,))
-    with pytest.raises(BetError, match="posters"):
+    with pytest.raises(InvalidArgument, match="posters"):
         m.sign(Signed.create(pending.contract, DOMAIN, carol), now=NOW + 2)
     opened = m.sign(countersign(pending.contract, back, TERMS, bob, DOMAIN), now=NOW + 3)
     assert opened.opened
@@ -327,9 +326,9 @@ def test_a_match_opens_a_bet_signed_by_both_and_resolution_pays_it() -> None:
     assert (ledger.balance(bob.key), ledger.balance(alice.key)) == (10_002, 9_998)
     assert ledger.escrows() == {}
     assert ledger.totals().conserved
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         m.post(signed(make(bob, BetSide.BACK, (2, 1), 10)), now=NOW + 11)
-    assert refused.value.reason is OrderRejection.CLOSED
+    assert refused.value.reason is OrderReason.CLOSED
 
 
 def test_every_matched_bet_settles_exactly_once() -> None:
@@ -353,7 +352,7 @@ def test_every_matched_bet_settles_exactly_once() -> None:
     assert [s.outcome for s in again.settled] == [BetOutcome.NONE, BetOutcome.NONE]
     assert all(s.transfers == () for s in again.settled)
     assert ledger.balances() == snapshot
-    with pytest.raises(BetError, match="other way"):
+    with pytest.raises(InvalidArgument, match="other way"):
         m.resolve(ruling(True, tag=b"flip"), now=NOW + 12)
     assert ledger.totals().conserved
 
@@ -361,15 +360,15 @@ def test_every_matched_bet_settles_exactly_once() -> None:
 def test_resolve_refuses_rulings_that_cannot_settle_the_market() -> None:
     m = market()
     bound = ruling(True, contract=tagged_hash("m/other", b"c"))
-    with pytest.raises(BetError, match="statement_ruling"):
+    with pytest.raises(InvalidArgument, match="statement_ruling"):
         m.resolve(bound, now=NOW)
     body = Ruling(STATEMENT.id, True, None, None, tagged_hash("m/ev", b""), 0, False, NOW)
-    with pytest.raises(BetError, match="final"):
+    with pytest.raises(InvalidArgument, match="final"):
         m.resolve(Signed.create(body, DOMAIN, judge), now=NOW)
-    with pytest.raises(BetError, match="arbiter"):
+    with pytest.raises(InvalidArgument, match="arbiter"):
         m.resolve(Signed.create(attrs.evolve(body, final=True), DOMAIN, alice), now=NOW)
     other = attrs.evolve(body, final=True, statement=tagged_hash("m/stmt", b"z"))
-    with pytest.raises(BetError, match="another statement"):
+    with pytest.raises(InvalidArgument, match="another statement"):
         m.resolve(Signed.create(other, DOMAIN, judge), now=NOW)
     widened = statement_ruling(bound, judge, domain=DOMAIN)
     assert m.resolve(widened, now=NOW).upheld
@@ -385,7 +384,7 @@ def test_a_poster_who_does_not_sign_reneges_and_the_match_is_voided() -> None:
     (pending,) = posted.pending
     m.sign(countersign(pending.contract, back, TERMS, bob, DOMAIN), now=NOW + 2)
     assert m.expire(now=pending.sign_by - 1).voided == ()
-    with pytest.raises(BetError, match="window"):
+    with pytest.raises(InvalidArgument, match="window"):
         m.sign(Signed.create(pending.contract, DOMAIN, alice), now=pending.sign_by)
     expiry = m.expire(now=pending.sign_by)
     assert expiry.voided == (pending.contract.id,)
@@ -441,9 +440,9 @@ class MarketMachine(RuleBasedStateMachine):
         reason = None
         try:
             self.m.post(signed(body), now=self.now)
-        except OrderRefused as refused:
+        except Refused as refused:
             reason = refused.reason
-        assert reason in (None, OrderRejection.CLOSED, OrderRejection.EXPIRED)
+        assert reason in (None, OrderReason.CLOSED, OrderReason.EXPIRED)
         return body
 
     @rule(body=consumes(orders))
@@ -453,9 +452,9 @@ class MarketMachine(RuleBasedStateMachine):
         reason = None
         try:
             self.m.cancel(request, now=self.now)
-        except OrderRefused as refused:
+        except Refused as refused:
             reason = refused.reason
-        assert reason is (None if resting else OrderRejection.UNKNOWN_ORDER)
+        assert reason is (None if resting else OrderReason.UNKNOWN_ORDER)
 
     @rule(data=st.data(), both=st.booleans())
     def sign(self, data: st.DataObject, both: bool) -> None:
@@ -472,7 +471,7 @@ class MarketMachine(RuleBasedStateMachine):
             envelope = countersign(chosen.contract, placed, TERMS, _identity(placed.body), DOMAIN)
             try:
                 opened = self.m.sign(envelope, now=self.now).opened
-            except BetError:
+            except InvalidArgument:
                 assert self.now >= chosen.sign_by
             else:
                 event("a bet opened" if opened else "one signature")
@@ -490,7 +489,7 @@ class MarketMachine(RuleBasedStateMachine):
             body = make(IDENTITIES[who], side, odds, lot * lots, expires=self.now + 30)
             try:
                 posted = self.m.post(signed(body), now=self.now)
-            except OrderRefused:
+            except Refused:
                 return
             for pending in posted.pending:
                 sign_both(self.m, pending, now=self.now)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oddsproof.games import ParameterError
+from oddsproof.errors import InvalidArgument
 from oddsproof.markets import (
     ClaimAction,
     ReputationRecord,
@@ -139,7 +139,7 @@ def test_recovery_lowers_the_loss_at_stake() -> None:
         recovery=600,
     )
     assert decision.expected_value == 960
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         dispute_value(value=10, fraud_probability=F(1, 2), dispute_cost=0, recovery=11)
 
 
@@ -152,7 +152,7 @@ def test_fraud_probability_from_reputation_and_the_market() -> None:
     assert fraud_probability(record, market=quote) == (F(1, 14) + F(3, 40)) / 2
     assert fraud_probability(record, market=quote, market_weight=1) == F(3, 40)
     assert fraud_probability(record, market=implied_fraud(F(9, 10), None)) == F(1, 14)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         fraud_probability(prior=(0, 1))
 
 
@@ -181,7 +181,7 @@ def test_bad_arguments_are_parameter_errors(bad: dict[str, Any]) -> None:
         "dispute_cost": 1,
         **bad,
     }
-    with pytest.raises(ValueError):  # noqa: PT011 - ParameterError or OrderRefused, both ValueErrors
+    with pytest.raises(ValueError):  # noqa: PT011 - InvalidArgument or Refused, both ValueErrors
         decide(**arguments)
 
 

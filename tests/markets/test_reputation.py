@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oddsproof.games import ParameterError, check_certificate, plan, spot_check
+from oddsproof.errors import InvalidArgument
+from oddsproof.games import check_certificate, plan, spot_check
 from oddsproof.markets import (
     CheckPolicy,
     PlanReason,
     Reputation,
-    ReputationError,
     ReputationRecord,
     achieved_epsilon,
 )
@@ -37,11 +37,11 @@ def test_records_count_checks_failures_and_the_clean_streak() -> None:
     record = history([True, True, False, True])
     assert (record.checked, record.failed, record.clean, record.last_failure) == (4, 1, 1, 2)
     assert record.fraud_probability() == Fraction(2, 14)
-    with pytest.raises(ReputationError):
+    with pytest.raises(InvalidArgument):
         ReputationRecord(KEY, COMPUTATION, checked=1, failed=2, last_failure=0)
-    with pytest.raises(ReputationError):
+    with pytest.raises(InvalidArgument):
         ReputationRecord(KEY, COMPUTATION, checked=3, failed=1, clean=3, last_failure=0)
-    with pytest.raises(ReputationError):
+    with pytest.raises(InvalidArgument):
         ReputationRecord(KEY, COMPUTATION, checked=3, clean=2)
     book = Reputation()
     book.observe(IDENTITIES[1].party, COMPUTATION, passed=False, at=5)
@@ -136,7 +136,7 @@ def test_the_achieved_epsilon_bounds_the_pass_probability_and_makes_a_valid_chal
 ) -> None:
     try:
         eps = achieved_epsilon(k, f)
-    except ParameterError:
+    except InvalidArgument:
         assert (1 - f) ** k * 2**62 > 2**62 - 2  # only when ε would round up to 1
         return
     assert (1 - f) ** k <= eps < 1
@@ -194,16 +194,16 @@ def test_a_failed_certificate_counts_against_the_claimant() -> None:
     assert (record.failed, record.last_failure) == (1, 200)
     assert POLICY.checks(record, now=200).k == POLICY.full
     other = make_solver("honest", 200, chunk=4).solve(offer=OFFER, issued=101)
-    with pytest.raises(ReputationError, match="another claim"):
+    with pytest.raises(InvalidArgument, match="another claim"):
         book.observe_certificate(result.certificate, other, domain=SPOT_DOMAIN)
 
 
 def test_policy_arguments_are_checked() -> None:
-    with pytest.raises(ReputationError, match="floor"):
+    with pytest.raises(InvalidArgument, match="floor"):
         CheckPolicy(Fraction(1, 10**9), Fraction(1, 100), floor=0)
-    with pytest.raises(ReputationError, match="floor"):
+    with pytest.raises(InvalidArgument, match="floor"):
         CheckPolicy(Fraction(1, 10**9), Fraction(1, 100), floor=3000)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         CheckPolicy(Fraction(1, 10**9), 0.01)  # type: ignore[arg-type]
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         CheckPolicy(Fraction(1, 10**9), Fraction(1, 100), trust_rate=Fraction(1))

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oddsproof.contracts import Shape
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import commit_output
-from oddsproof.testing import Scene, Sphere, WorkloadError, demo_scene, ray_tracer, render
+from oddsproof.testing import Scene, Sphere, demo_scene, ray_tracer, render
 
 SMALL = demo_scene(24, 16, samples=3, bounces=2, seed=11)
 SMALL_IMAGE = render(SMALL, np.arange(SMALL.pixels))
@@ -38,28 +39,28 @@ def test_scene_bytes_round_trip() -> None:
     ],
 )
 def test_malformed_scene_bytes_are_refused(mutate: object) -> None:
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         Scene.from_bytes(mutate(SMALL.to_bytes()))  # type: ignore[operator]
 
 
 def test_scene_validators() -> None:
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         attrs.evolve(SMALL, width=0)
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         attrs.evolve(SMALL, samples=65)
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         attrs.evolve(SMALL, target=SMALL.eye)
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         attrs.evolve(SMALL, target=(SMALL.eye[0], 0, SMALL.eye[2]))  # straight down
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         attrs.evolve(SMALL, spheres=())
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         attrs.evolve(SMALL, ground_colors=((0, 0, 0),))
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         Sphere((0, 0, 0), 0, (0, 0, 0), 0, 0)
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         Sphere((0, 0, 0), 1, (0, 0, 70000), 0, 0)
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         Scene.from_bytes("text")  # type: ignore[arg-type]
 
 
@@ -92,9 +93,9 @@ def test_single_pixels_and_batch_boundaries() -> None:
 
 def test_render_refuses_bad_pixels() -> None:
     for bad in ([-1], [SMALL.pixels], [["x"]]):
-        with pytest.raises(WorkloadError):
+        with pytest.raises(InvalidArgument):
             render(SMALL, bad)
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         render("scene", [0])  # type: ignore[arg-type]
     assert render(SMALL, []).shape == (0, 3)
 
@@ -111,11 +112,11 @@ def test_ray_tracer_declares_the_computation() -> None:
     assert np.array_equal(comp.evaluate(SMALL.to_bytes(), [3, 4]), SMALL_IMAGE[[3, 4]])
     other = demo_scene(24, 16, samples=1, seed=3)
     assert not np.array_equal(comp.evaluate(other.to_bytes(), [3]), SMALL_IMAGE[[3]])
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         comp.evaluate(demo_scene(8, 8).to_bytes(), [0])
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         comp.evaluate(b"not a scene", [0])
-    with pytest.raises(WorkloadError):
+    with pytest.raises(InvalidArgument):
         ray_tracer("scene")  # type: ignore[arg-type]
 
 

@@ -9,8 +9,8 @@ import itertools
 import numpy as np
 import pytest
 
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
-    ParameterError,
     commit_trace,
     from_fixed,
     least_noise,
@@ -22,7 +22,6 @@ from oddsproof.games import (
 from oddsproof.testing import (
     MemoizingWorker,
     TrainingChain,
-    TrainingError,
     TrainingWorker,
     ZeroShortcutWorker,
     zero_input_changes,
@@ -81,7 +80,7 @@ def test_an_honest_worker_passes_every_check() -> None:
     for s in steps:
         assert verify_step(chain.computation, s, worker.opening(s), seeds=chain.seeds)
     worker.forget(6)
-    with pytest.raises(TrainingError):
+    with pytest.raises(InvalidArgument):
         worker.opening(steps[0])
 
 
@@ -127,14 +126,14 @@ def test_the_low_precision_attack_has_a_noise_floor() -> None:
 
 
 def test_bad_arguments() -> None:
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         small_chain(steps=0)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         TrainingChain(4, first_seed=b"\x00" * 32, noise_magnitude=0.1)  # type: ignore[arg-type]
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         small_chain(noise_magnitude=-1.0)
     chain = small_chain()
-    with pytest.raises(TrainingError):
+    with pytest.raises(InvalidArgument):
         chain.step(np.zeros((3, 3), dtype=np.int8), 0)
-    with pytest.raises(ParameterError):
+    with pytest.raises(InvalidArgument):
         MemoizingWorker(chain, b"d", start=3, loop=3)

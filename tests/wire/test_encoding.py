@@ -34,7 +34,7 @@ from oddsproof.contracts import (
     TraceCommitment,
     When,
 )
-from oddsproof.errors import ContractsError, EncodingError, SignatureError
+from oddsproof.errors import EncodingError, OddsproofError, SignatureError
 from oddsproof.wire import (
     DEFAULT_MAX_SIZE,
     INT_LIMIT,
@@ -261,7 +261,7 @@ def test_decode_refuses(data: bytes, reason: str) -> None:
     with pytest.raises(EncodingError, match=reason) as info:
         decode(data)
     assert isinstance(info.value, ValueError)
-    assert isinstance(info.value, ContractsError)
+    assert isinstance(info.value, OddsproofError)
 
 
 def test_refused_inputs_are_distinct() -> None:

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oddsproof.contracts import Claim, Statement
-from oddsproof.errors import ContractsError, EncodingError
+from oddsproof.errors import EncodingError, OddsproofError
 from oddsproof.wire import (
     EMPTY_TREE_ROOT,
     Digest,
@@ -136,7 +136,7 @@ def test_digest_refuses_anything_but_32_bytes(raw: Any) -> None:
     with pytest.raises(EncodingError, match="32 bytes") as info:
         Digest(raw)
     assert isinstance(info.value, ValueError)
-    assert isinstance(info.value, ContractsError)
+    assert isinstance(info.value, OddsproofError)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oddsproof.errors import ContractsError, EncodingError, KeyFileError, SignatureError
+from oddsproof.errors import EncodingError, KeyFileError, OddsproofError, SignatureError
 from oddsproof.wire import Digest, Identity, Party, PublicKey, decode, encode
 
 # --- Edwards25519 arithmetic, for classifying test keys -------------------------------------
@@ -98,7 +98,7 @@ def test_small_order_keys_are_refused(raw: bytes) -> None:
     with pytest.raises(SignatureError, match="refused") as info:
         PublicKey(raw)
     assert isinstance(info.value, ValueError)
-    assert isinstance(info.value, ContractsError)
+    assert isinstance(info.value, OddsproofError)
 
 
 @pytest.mark.parametrize("k", [1, 2, 4])
@@ -341,7 +341,7 @@ def test_save_refuses_to_overwrite_unless_asked(tmp_path: Path, identity: Identi
     with pytest.raises(KeyFileError, match="cannot create") as info:
         identity.save(path)
     assert isinstance(info.value, OSError)
-    assert isinstance(info.value, ContractsError)
+    assert isinstance(info.value, OddsproofError)
     assert path.read_text() == "precious"
     identity.save(path, overwrite=True)
     assert _mode(path) == 0o600  # tightened even though the old file was 0644
@@ -409,7 +409,7 @@ def test_load_refuses_damaged_files(tmp_path: Path, identity: Identity, damage: 
     with pytest.raises(KeyFileError) as info:
         Identity.load(path)
     assert isinstance(info.value, OSError)
-    assert isinstance(info.value, ContractsError)
+    assert isinstance(info.value, OddsproofError)
 
 
 def test_load_refuses_non_ascii_files(tmp_path: Path, identity: Identity) -> None:

@@ -49,18 +49,10 @@ from ._court import Script as Script
 from ._court import Stage as Stage
 from ._court import Verification as Verification
 from ._court import verdict_deadline as verdict_deadline
-from ._errors import ArbiterFailed as ArbiterFailed
-from ._errors import ArbitrationError as ArbitrationError
-from ._errors import CollapseError as CollapseError
-from ._errors import CourtError as CourtError
-from ._errors import FanoutExceeded as FanoutExceeded
-from ._errors import LadderError as LadderError
-from ._errors import OutOfTurn as OutOfTurn
-from ._errors import RulingRefused as RulingRefused
-from ._errors import ScenarioError as ScenarioError
-from ._errors import SettlementRefused as SettlementRefused
-from ._errors import StaleSettlement as StaleSettlement
-from ._errors import UnknownCase as UnknownCase
+from ._reasons import CollapseReason as CollapseReason
+from ._reasons import CourtReason as CourtReason
+from ._reasons import LadderReason as LadderReason
+from ._reasons import SettlementReason as SettlementReason
 from ._settle import SettlementReport as SettlementReport
 from ._settle import disputes_of as disputes_of
 from ._settle import last_settlement as last_settlement
@@ -70,27 +62,23 @@ __all__ = [
     "RECOURSE_POOL",
     "Appeals",
     "Arbiter",
-    "ArbiterFailed",
-    "ArbitrationError",
     "BisectionVerification",
     "BondKind",
     "CallbackArbiter",
     "CaseFile",
-    "CollapseError",
+    "CollapseReason",
     "CollapseReport",
     "Court",
     "CourtCase",
-    "CourtError",
     "CourtPolicy",
+    "CourtReason",
     "Dispute",
     "DisputeState",
-    "FanoutExceeded",
     "FanoutPolicy",
-    "LadderError",
     "LadderEvent",
+    "LadderReason",
     "Litigant",
     "Loss",
-    "OutOfTurn",
     "Ownership",
     "Panel",
     "Phase",
@@ -98,16 +86,12 @@ __all__ = [
     "RecoursePolicy",
     "ReexecutionJudge",
     "Resolution",
-    "RulingRefused",
-    "ScenarioError",
     "Script",
-    "SettlementRefused",
+    "SettlementReason",
     "SettlementReport",
     "Side",
     "Stage",
-    "StaleSettlement",
     "Transition",
-    "UnknownCase",
     "Verification",
     "advance_dispute",
     "certify_dispute",

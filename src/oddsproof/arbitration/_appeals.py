@@ -42,7 +42,7 @@ from typing import Any, Final
 import attrs
 
 from oddsproof.contracts import Claim, Contract, Ladder, Ruling
-from oddsproof.errors import SignatureError
+from oddsproof.errors import InvalidArgument, NotFound, Refused, SignatureError
 from oddsproof.ledger import BondForfeit, BondPost, BondRelease, Entry, Ledger, Move
 from oddsproof.wire import (
     Canonical,
@@ -55,7 +55,7 @@ from oddsproof.wire import (
     tagged_hash,
 )
 
-from ._errors import ArbitrationError, OutOfTurn, RulingRefused, UnknownCase
+from ._reasons import LadderReason
 from ._validators import _instance, _non_negative, _positive
 
 REF_TAG: Final = "oddsproof/dispute-ref/v1"
@@ -132,7 +132,7 @@ class PostedBond(Canonical):
 
 def _signed_claim(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, Signed) or not isinstance(value.body, Claim):
-        raise ArbitrationError("a dispute is about a signed Claim")
+        raise InvalidArgument("a dispute is about a signed Claim")
 
 
 @canonical("dispute")
@@ -156,14 +156,14 @@ class Dispute(Canonical):
     @challenger.validator
     def _two_sides(self, _attr: object, value: Party) -> None:
         if isinstance(self.claim, Signed) and value.key == self.claim.body.claimant.key:
-            raise ArbitrationError("a claimant cannot dispute its own claim")
+            raise InvalidArgument("a claimant cannot dispute its own claim")
 
     @deadline.validator
     def _nested(self, _attr: object, value: int | None) -> None:
         if value is None or not isinstance(self.ladder, Ladder) or type(self.opened) is not int:
             return
         if self.opened + self.ladder.span + self.ladder.delta > value:
-            raise ArbitrationError(
+            raise InvalidArgument(
                 f"the ladder may run until {self.opened + self.ladder.span}, which must be at"
                 f" least Δ = {self.ladder.delta} before the parent deadline {value}"
             )
@@ -209,12 +209,12 @@ class Dispute(Canonical):
 
 def _bonds(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(b, PostedBond) for b in value):
-        raise ArbitrationError("bonds is a tuple of PostedBond")
+        raise InvalidArgument("bonds is a tuple of PostedBond")
 
 
 def _digests(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(d, Digest) for d in value):
-        raise ArbitrationError("rulings is a tuple of ruling ids")
+        raise InvalidArgument("rulings is a tuple of ruling ids")
 
 
 @canonical("dispute-state")
@@ -428,7 +428,7 @@ def open_dispute(dispute: Dispute) -> Transition:
     """Open ``dispute``: the challenger stakes level 0's bond and locks its fee; the claimant
     is then on turn to defend."""
     if not isinstance(dispute, Dispute):
-        raise ArbitrationError("open_dispute takes a Dispute")
+        raise InvalidArgument("open_dispute takes a Dispute")
     level0 = dispute.ladder.levels[0]
     state = DisputeState(dispute.id, Phase.DEFENCE, 0, dispute.opened, level0.bond)
     entries: list[Entry] = []
@@ -447,9 +447,11 @@ def open_dispute(dispute: Dispute) -> Transition:
 
 def _check_time(state: DisputeState, now: object) -> int:
     if type(now) is not int or now < 0:
-        raise ArbitrationError(f"now is a time in seconds, got {now!r}")
+        raise InvalidArgument(f"now is a time in seconds, got {now!r}")
     if now < state.time:
-        raise OutOfTurn(f"time {now} is before the dispute's clock ({state.time})")
+        raise Refused(
+            LadderReason.BEFORE_CLOCK, f"time {now} is before the dispute's clock ({state.time})"
+        )
     return now
 
 
@@ -546,17 +548,18 @@ def advance_dispute(dispute: Dispute, state: DisputeState, *, now: int) -> Trans
 def fund_dispute(dispute: Dispute, state: DisputeState, side: Side, *, now: int) -> Transition:
     """``side`` posts the bond it is on turn for: the claimant's defence, the loser's appeal
     (premium stake plus the next level's fee), or the winner's match. Raises
-    :class:`OutOfTurn` when ``side`` is not on turn at ``now``."""
+    :class:`~oddsproof.errors.Refused` when ``side`` is not on turn at ``now``."""
     if not isinstance(side, Side):
-        raise ArbitrationError("side is a Side")
+        raise InvalidArgument("side is a Side")
     step = advance_dispute(dispute, state, now=now)
     state = step.state
     turn = on_turn(dispute, state)
     if turn is not side:
         waiting = "nothing" if turn is None else f"the {turn.value}"
-        raise OutOfTurn(
+        raise Refused(
+            LadderReason.OUT_OF_TURN,
             f"the {side.value} cannot fund now: the dispute is in {state.phase.value} at level"
-            f" {state.level} and waits for {waiting}"
+            f" {state.level} and waits for {waiting}",
         )
     ladder = dispute.ladder
     posts: list[tuple[BondPost, PostedBond]] = []
@@ -600,13 +603,14 @@ def _check_ruling(
     signer: int | None = None,
 ) -> Ruling:
     if not isinstance(ruling, Signed) or not isinstance(ruling.body, Ruling):
-        raise RulingRefused("expected a signed Ruling")
+        raise Refused(LadderReason.RULING_NOT_DUE, "expected a signed Ruling")
     arbiter = dispute.ladder.levels[level if signer is None else signer].arbiter
     try:
         ruling.verify(domain, signers=[arbiter])
     except SignatureError as exc:
-        raise RulingRefused(
-            f"a ruling at level {level} must be signed by {arbiter.name} alone: {exc}"
+        raise Refused(
+            LadderReason.RULING_NOT_DUE,
+            f"a ruling at level {level} must be signed by {arbiter.name} alone: {exc}",
         ) from exc
     body: Ruling = ruling.body
     problems = []
@@ -623,7 +627,9 @@ def _check_ruling(
     if not state.since <= body.issued <= now:
         problems.append(f"issued at {body.issued}, outside [{state.since}, {now}]")
     if problems:
-        raise RulingRefused("the ruling is not the one due: " + ", ".join(problems))
+        raise Refused(
+            LadderReason.RULING_NOT_DUE, "the ruling is not the one due: " + ", ".join(problems)
+        )
     return body
 
 
@@ -635,7 +641,9 @@ def rule_dispute(
     step = advance_dispute(dispute, state, now=now)
     state = step.state
     if state.phase is not Phase.RULING:
-        raise OutOfTurn(f"no ruling is due: the dispute is in {state.phase.value}")
+        raise Refused(
+            LadderReason.OUT_OF_TURN, f"no ruling is due: the dispute is in {state.phase.value}"
+        )
     last = state.level == dispute.ladder.final_level
     body = _check_ruling(
         dispute, state, ruling, level=state.level, final=last, domain=domain, now=now
@@ -672,7 +680,9 @@ def certify_dispute(
     step = advance_dispute(dispute, state, now=now)
     state = step.state
     if state.phase is not Phase.DECIDED:
-        raise OutOfTurn(f"nothing to certify: the dispute is in {state.phase.value}")
+        raise Refused(
+            LadderReason.OUT_OF_TURN, f"nothing to certify: the dispute is in {state.phase.value}"
+        )
     assert state.certifier is not None
     assert state.outcome is not None
     body = _check_ruling(
@@ -686,7 +696,10 @@ def certify_dispute(
         signer=len(dispute.ladder.levels) - 1,  # only the final arbiter signs final forms
     )
     if body.upheld != state.outcome or body.evidence != state.basis:
-        raise RulingRefused("the final form must state the decided outcome and its basis")
+        raise Refused(
+            LadderReason.RULING_NOT_DUE,
+            "the final form must state the decided outcome and its basis",
+        )
     winner = Side.winning(state.outcome)
     bonds, entries, events = _settle_bonds(dispute, state, winner, now)
     nxt = attrs.evolve(
@@ -707,11 +720,11 @@ def file_evidence(
     """Record the id of what the level-0 game produced (a transcript, a fraud proof), once,
     while a ruling is due."""
     if not isinstance(evidence, Digest):
-        raise ArbitrationError("evidence is the id of a stored object")
+        raise InvalidArgument("evidence is the id of a stored object")
     step = advance_dispute(dispute, state, now=now)
     state = step.state
     if state.phase is not Phase.RULING or state.evidence is not None:
-        raise OutOfTurn("evidence is added once, while a ruling is due")
+        raise Refused(LadderReason.OUT_OF_TURN, "evidence is added once, while a ruling is due")
     nxt = attrs.evolve(state, evidence=evidence)
     return step.then(Transition(nxt, (), (LadderEvent(now, state.level, "evidence filed"),)))
 
@@ -720,11 +733,11 @@ def settle_dispute(dispute: Dispute, state: DisputeState, version: int, *, now: 
     """A settlement every party signed ends the dispute before its final ruling: every open
     bond (stakes and unspent fees) is released."""
     if type(version) is not int or version < 1:
-        raise ArbitrationError("a settlement version is a positive integer")
+        raise InvalidArgument("a settlement version is a positive integer")
     step = advance_dispute(dispute, state, now=now)
     state = step.state
     if state.over:
-        raise OutOfTurn(f"the dispute is already {state.phase.value}")
+        raise Refused(LadderReason.OUT_OF_TURN, f"the dispute is already {state.phase.value}")
     bonds, entries, events = _settle_bonds(dispute, state, None, now)
     nxt = attrs.evolve(state, phase=Phase.SETTLED, since=now, bonds=bonds, settled=version)
     ended = LadderEvent(now, state.level, f"ended by settlement version {version}")
@@ -739,7 +752,7 @@ def with_ladder(contract: Contract, ladder: Ladder) -> Contract:
     """``contract`` with ``ladder`` as its arbitration ladder (and its arbiters as the
     contract's arbiters, in order): a new offer with a new id."""
     if not isinstance(contract, Contract) or not isinstance(ladder, Ladder):
-        raise ArbitrationError("with_ladder takes a Contract and a Ladder")
+        raise InvalidArgument("with_ladder takes a Contract and a Ladder")
     return attrs.evolve(contract, arbiters=ladder.arbiters, ladder=ladder)
 
 
@@ -752,20 +765,20 @@ class Appeals:
     stores the new state (and any ruling or evidence) and moves the head ``dispute/<id>``.
 
     A call that fails (out of turn, a refused ruling, a side without the funds:
-    ``InsufficientFunds``) changes nothing. Opening a dispute that is already open returns its
+    ``INSUFFICIENT_FUNDS``) changes nothing. Opening a dispute that is already open returns its
     current state.
     """
 
     def __init__(self, ledger: Ledger, domain: Domain) -> None:
         if not isinstance(ledger, Ledger) or not isinstance(domain, Domain):
-            raise ArbitrationError("Appeals needs a Ledger and a Domain")
+            raise InvalidArgument("Appeals needs a Ledger and a Domain")
         self.ledger = ledger
         self.domain = domain
 
     def open(self, dispute: Dispute) -> Transition:
         """Open ``dispute`` (the challenger's bonds are posted)."""
         if not isinstance(dispute, Dispute):
-            raise ArbitrationError("open takes a Dispute")
+            raise InvalidArgument("open takes a Dispute")
         existing = self.ledger.head(_head(dispute.id))
         if existing is not None:
             return Transition(self.state(dispute.id))
@@ -779,7 +792,7 @@ class Appeals:
         """The terms of an open dispute."""
         found = self.ledger.get(dispute, Dispute)
         if found is None:
-            raise UnknownCase(f"no dispute {dispute} on this ledger")
+            raise NotFound(f"no dispute {dispute} on this ledger")
         return found
 
     def state(self, dispute: Digest) -> DisputeState:
@@ -787,14 +800,14 @@ class Appeals:
         state_id = self.ledger.head(_head(dispute))
         state = None if state_id is None else self.ledger.get(state_id, DisputeState)
         if state is None:
-            raise UnknownCase(f"no dispute {dispute} on this ledger")
+            raise NotFound(f"no dispute {dispute} on this ledger")
         return state
 
     def ruling(self, ruling: Digest) -> Signed[Ruling]:
         """A ruling the ladder accepted, by id."""
         found = self.ledger.get(ruling, Signed)
         if found is None or not isinstance(found.body, Ruling):
-            raise UnknownCase(f"no ruling {ruling} on this ledger")
+            raise NotFound(f"no ruling {ruling} on this ledger")
         return found
 
     def fund(self, dispute: Digest, side: Side, *, now: int) -> Transition:
@@ -820,7 +833,7 @@ class Appeals:
     def add_evidence(self, dispute: Digest, evidence: Canonical, *, now: int) -> Transition:
         """Store ``evidence`` and record its id (see :func:`file_evidence`)."""
         if not isinstance(evidence, Canonical):
-            raise ArbitrationError("evidence is a canonical object")
+            raise InvalidArgument("evidence is a canonical object")
         with self.ledger.transaction():
             self.ledger.put(evidence)
             return self._run(dispute, lambda d, s: file_evidence(d, s, evidence.id, now=now))

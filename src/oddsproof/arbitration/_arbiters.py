@@ -27,11 +27,10 @@ from typing import Any, Final
 import attrs
 
 from oddsproof.contracts import Ruling
-from oddsproof.errors import ContractsError
+from oddsproof.errors import ArbiterFailed, InvalidArgument, OddsproofError
 from oddsproof.games import (
     BisectionTranscript,
     FraudProof,
-    GamesError,
     ParallelComputation,
     SerialComputation,
     check_fraud_proof,
@@ -41,7 +40,6 @@ from oddsproof.games import (
 from oddsproof.wire import Canonical, Digest, Domain, Identity, Party, Signed, tagged_hash
 
 from ._appeals import Dispute, DisputeState, Phase
-from ._errors import ArbiterFailed, ArbitrationError
 from ._validators import _instance
 
 PANEL_VOTES_TAG: Final = "oddsproof/panel-votes/v1"
@@ -51,12 +49,12 @@ def _rulings(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not all(
         isinstance(r, Signed) and isinstance(r.body, Ruling) for r in value
     ):
-        raise ArbitrationError("rulings is a tuple of signed Rulings")
+        raise InvalidArgument("rulings is a tuple of signed Rulings")
 
 
 def _time(_inst: object, _attr: object, value: Any) -> None:
     if type(value) is not int or value < 0:
-        raise ArbitrationError(f"now is a time in seconds, got {value!r}")
+        raise InvalidArgument(f"now is a time in seconds, got {value!r}")
 
 
 @attrs.frozen
@@ -90,7 +88,7 @@ class Arbiter(abc.ABC):
 
     def __init__(self, identity: Identity) -> None:
         if not isinstance(identity, Identity):
-            raise ArbitrationError("an arbiter signs with an Identity")
+            raise InvalidArgument("an arbiter signs with an Identity")
         self.identity = identity
 
     @property
@@ -146,8 +144,8 @@ class Arbiter(abc.ABC):
                 final=final,
                 issued=case.now,
             )
-        except ContractsError as exc:  # pragma: no cover - every field comes from checked values
-            raise ArbitrationError(f"cannot make the ruling: {exc}") from exc
+        except OddsproofError as exc:  # pragma: no cover - every field comes from checked values
+            raise InvalidArgument(f"cannot make the ruling: {exc}") from exc
         return Signed.create(body, case.domain, self.identity)
 
 
@@ -171,9 +169,9 @@ class ReexecutionJudge(Arbiter):
     ) -> None:
         super().__init__(identity)
         if not isinstance(computation, SerialComputation | ParallelComputation):
-            raise ArbitrationError("the judge needs the serial or parallel computation")
+            raise InvalidArgument("the judge needs the serial or parallel computation")
         if data is not None and not isinstance(data, bytes):
-            raise ArbitrationError("data is the computation's input bytes")
+            raise InvalidArgument("data is the computation's input bytes")
         self.computation = computation
         self.data = data
 
@@ -204,7 +202,7 @@ class ReexecutionJudge(Arbiter):
                     computation=self.computation,
                     data=self.data,
                 )
-            except GamesError:
+            except OddsproofError:
                 return None
             return outcome.upheld
         if isinstance(self.computation, ParallelComputation):
@@ -217,7 +215,7 @@ class ReexecutionJudge(Arbiter):
                 return None
             try:
                 check_fraud_proof(evidence, self.computation, self.data, domain=case.domain)
-            except GamesError:  # FraudProofError included: the proof does not hold
+            except OddsproofError:  # FraudProofError included: the proof does not hold
                 return True
             return False
         return None
@@ -239,7 +237,7 @@ class ReexecutionJudge(Arbiter):
                 level=case.level,
                 final=case.final,
             )
-        except GamesError:
+        except OddsproofError:
             return None
 
 
@@ -252,12 +250,12 @@ class Panel(Arbiter):
         super().__init__(identity)
         members = tuple(members)
         if not members or not all(isinstance(m, Arbiter) for m in members):
-            raise ArbitrationError("a panel has at least one member Arbiter")
+            raise InvalidArgument("a panel has at least one member Arbiter")
         if len(members) % 2 == 0:
-            raise ArbitrationError("a panel has an odd number of members, so majorities exist")
+            raise InvalidArgument("a panel has an odd number of members, so majorities exist")
         keys = {m.identity.key.raw for m in members}
         if len(keys) != len(members) or identity.key.raw in keys:
-            raise ArbitrationError("a panel's members and clerk are distinct")
+            raise InvalidArgument("a panel's members and clerk are distinct")
         self.members = members
 
     def votes(self, case: CaseFile) -> tuple[Signed[Ruling], ...]:
@@ -300,12 +298,12 @@ def growing_panels(
     """One panel per clerk, growing at each appeal: ``first`` members, then ``2n + 1`` (3, 7,
     15, ...), each drawn from the front of ``members``."""
     if type(first) is not int or first < 1 or first % 2 == 0:
-        raise ArbitrationError("the first panel has an odd, positive number of members")
+        raise InvalidArgument("the first panel has an odd, positive number of members")
     panels = []
     size = first
     for clerk in clerks:
         if size > len(members):
-            raise ArbitrationError(
+            raise InvalidArgument(
                 f"a panel of {size} needs {size} members, only {len(members)} given"
             )
         panels.append(Panel(clerk, members[:size]))
@@ -329,7 +327,7 @@ class CallbackArbiter(Arbiter):
     ) -> None:
         super().__init__(identity)
         if not callable(decide) or (certifies is not None and not callable(certifies)):
-            raise ArbitrationError("decide and certifies are callables")
+            raise InvalidArgument("decide and certifies are callables")
         self._decide = decide
         self._certifies = certifies
 

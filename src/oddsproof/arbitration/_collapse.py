@@ -34,6 +34,7 @@ from typing import Any, Final
 import attrs
 
 from oddsproof.contracts import Claim, Ruling
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.ledger import (
     BondForfeit,
     BondPost,
@@ -43,8 +44,8 @@ from oddsproof.ledger import (
     HoldingPass,
     HoldingRecord,
     HoldingState,
-    InsufficientFunds,
     Ledger,
+    LedgerReason,
     Move,
     Receipt,
     Refund,
@@ -52,7 +53,7 @@ from oddsproof.ledger import (
 )
 from oddsproof.wire import Digest, Identity, PublicKey, Signed, tagged_hash
 
-from ._errors import ArbitrationError, CollapseError, FanoutExceeded
+from ._reasons import CollapseReason
 from ._validators import _instance
 
 REF_TAG: Final = "oddsproof/collapse-ref/v1"
@@ -77,13 +78,13 @@ def _ratio(_inst: object, _attr: object, value: Any) -> None:
         or not all(type(v) is int and 1 <= v < 1 << 32 for v in value)
         or Fraction(*value) > 1
     ):
-        raise ArbitrationError("burn is a ratio (numerator, denominator) in (0, 1]")
+        raise InvalidArgument("burn is a ratio (numerator, denominator) in (0, 1]")
 
 
 def _count(minimum: int) -> Callable[[Any, Any, Any], None]:
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         if type(value) is not int or not minimum <= value < 1 << 63:
-            raise ArbitrationError(f"{attr.name} is an integer ≥ {minimum}, got {value!r}")
+            raise InvalidArgument(f"{attr.name} is an integer ≥ {minimum}, got {value!r}")
 
     return check
 
@@ -110,11 +111,11 @@ class Resolution:
         body = ruling.body if isinstance(ruling, Signed) else ruling
         claim_body = claim.body if isinstance(claim, Signed) else claim
         if not isinstance(body, Ruling) or not isinstance(claim_body, Claim):
-            raise ArbitrationError("of_ruling takes a ruling and the claim it rules on")
+            raise InvalidArgument("of_ruling takes a ruling and the claim it rules on")
         if not body.final:
-            raise CollapseError("only a final ruling decides a claim for good")
+            raise Refused(CollapseReason.NOT_FINAL, "only a final ruling decides a claim for good")
         if body.claim not in (None, claim_body.id) or body.statement != claim_body.statement.id:
-            raise CollapseError("the ruling is about another claim")
+            raise Refused(CollapseReason.WRONG_CLAIM, "the ruling is about another claim")
         return cls(claim_body.id, body.upheld, claim_body.claimant.key, prover)
 
 
@@ -186,18 +187,23 @@ def _check_outcomes(ledger: Ledger, outcomes: Iterable[Resolution]) -> list[Reso
     fresh: list[Resolution] = []
     for outcome in outcomes:
         if not isinstance(outcome, Resolution):
-            raise ArbitrationError("collapse takes Resolution values")
+            raise InvalidArgument("collapse takes Resolution values")
         earlier = seen.get(outcome.claim)
         if earlier is not None:
             if earlier.upheld != outcome.upheld:
-                raise CollapseError(f"claim {outcome.claim} is both upheld and failed")
+                raise Refused(
+                    CollapseReason.CONTRADICTORY, f"claim {outcome.claim} is both upheld and failed"
+                )
             continue
         seen[outcome.claim] = outcome
         resolved = ledger.resolution(outcome.claim)
         if resolved is None:
             fresh.append(outcome)
         elif resolved != outcome.upheld:
-            raise CollapseError(f"claim {outcome.claim} is already resolved the other way")
+            raise Refused(
+                CollapseReason.ALREADY_RESOLVED,
+                f"claim {outcome.claim} is already resolved the other way",
+            )
     return fresh
 
 
@@ -321,10 +327,10 @@ def collapse(
     on those claims, and (when ``closed(contract)`` says the contract has closed) refund value
     unwound into a closed contract's escrow. Idempotent."""
     if not isinstance(ledger, Ledger):
-        raise ArbitrationError("collapse needs a Ledger")
+        raise InvalidArgument("collapse needs a Ledger")
     policy = RecoursePolicy() if policy is None else policy
     if not isinstance(policy, RecoursePolicy):
-        raise ArbitrationError("policy is a RecoursePolicy")
+        raise InvalidArgument("policy is a RecoursePolicy")
     fresh = _check_outcomes(ledger, outcomes)
     failed = [o for o in fresh if not o.upheld]
     upheld = [o for o in fresh if o.upheld]
@@ -388,7 +394,7 @@ def sweep(ledger: Ledger, contract: Digest, *, ref: bytes) -> Receipt | None:
     into it after it closed); ``None`` if nothing is left. Call it only for a closed contract:
     a running contract still pays out of its escrow."""
     if not isinstance(contract, Digest):
-        raise ArbitrationError("sweep takes a contract id")
+        raise InvalidArgument("sweep takes a contract id")
     if not any(ledger.escrows(contract).values()) and not ledger.coins(contract=contract):
         return None
     return ledger.apply(Refund(contract, _ref(b"refund", contract.raw, ref)))
@@ -398,10 +404,10 @@ def pass_on(ledger: Ledger, entry: HoldingPass, *, policy: FanoutPolicy) -> tupl
     """Apply a :class:`HoldingPass`, first posting the passer's fan-out bond on every
     unresolved claim that already has ``policy.limit`` dependants, all in one transaction.
 
-    Raises :class:`FanoutExceeded` (nothing applied) when the passer cannot post a bond it
-    needs; the ledger's own errors when the pass itself cannot apply."""
+    Raises :class:`~oddsproof.errors.Refused` (nothing applied) when the passer cannot post a bond
+    it needs; the ledger's own errors when the pass itself cannot apply."""
     if not isinstance(entry, HoldingPass) or not isinstance(policy, FanoutPolicy):
-        raise ArbitrationError("pass_on takes a HoldingPass and a FanoutPolicy")
+        raise InvalidArgument("pass_on takes a HoldingPass and a FanoutPolicy")
     if ledger.has_entry(entry.id):
         return (ledger.apply(entry),)
     parent = ledger.holding(entry.holding)
@@ -418,10 +424,13 @@ def pass_on(ledger: Ledger, entry: HoldingPass, *, policy: FanoutPolicy) -> tupl
         for bond in bonds:
             try:
                 receipts.append(ledger.apply(bond))
-            except InsufficientFunds as exc:
-                raise FanoutExceeded(
+            except Refused as exc:
+                if exc.reason is not LedgerReason.INSUFFICIENT_FUNDS:
+                    raise
+                raise Refused(
+                    CollapseReason.FANOUT_EXCEEDED,
                     f"claim {bond.subject} already has {policy.limit} dependants: the passer"
-                    f" must post a bond of {policy.bond} for one more ({exc})"
+                    f" must post a bond of {policy.bond} for one more ({exc})",
                 ) from exc
         receipts.append(ledger.apply(entry))
     return tuple(receipts)
@@ -447,7 +456,7 @@ class Ownership:
 def ownership(ledger: Ledger) -> Ownership:
     """Final ownership as the ledger now has it (after :func:`collapse`)."""
     if not isinstance(ledger, Ledger):
-        raise ArbitrationError("ownership reads a Ledger")
+        raise InvalidArgument("ownership reads a Ledger")
     coins = tuple(
         (
             c.coin,

@@ -52,13 +52,15 @@ from oddsproof.contracts import (
     Verdict,
     When,
 )
-from oddsproof.games import (
-    BisectionGame,
-    BisectionPlayer,
-    BisectionSetup,
-    GamesError,
-    play_bisection,
+from oddsproof.errors import (
+    ArbiterFailed,
+    InvalidArgument,
+    NotFound,
+    OddsproofError,
+    Refused,
+    WrongType,
 )
+from oddsproof.games import BisectionGame, BisectionPlayer, BisectionSetup, play_bisection
 from oddsproof.ledger import BondPost, Ledger
 from oddsproof.wire import (
     Canonical,
@@ -86,7 +88,7 @@ from ._appeals import (
 )
 from ._arbiters import Arbiter, CaseFile
 from ._collapse import CollapseReport, FanoutPolicy, RecoursePolicy, Resolution, collapse
-from ._errors import ArbiterFailed, ArbitrationError, CourtError, LadderError, UnknownCase
+from ._reasons import CourtReason, LadderReason
 from ._settle import SettlementReport, settle
 from ._validators import _instance, _non_negative, _positive
 
@@ -114,7 +116,7 @@ class Stage(enum.Enum):
 
 def _signed_claim(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, Signed) or not isinstance(value.body, Claim):
-        raise ArbitrationError("a court case is about a signed Claim")
+        raise InvalidArgument("a court case is about a signed Claim")
 
 
 @canonical("court-case")
@@ -251,7 +253,7 @@ class BisectionVerification:
             )
             game = BisectionGame(setup, domain)
             transcript = play_bisection(game, self.solver(), self.challenger())
-        except GamesError:
+        except OddsproofError:
             return None
         return transcript, game.time
 
@@ -322,13 +324,13 @@ class Court:
         policy: CourtPolicy,
     ) -> None:
         if not isinstance(ledger, Ledger) or not isinstance(domain, Domain):
-            raise CourtError("a Court needs a Ledger and a Domain")
+            raise WrongType("a Court needs a Ledger and a Domain")
         if not isinstance(policy, CourtPolicy):
-            raise CourtError("policy is a CourtPolicy")
+            raise WrongType("policy is a CourtPolicy")
         bench: dict[PublicKey, Arbiter] = {}
         for arbiter in arbiters:
             if not isinstance(arbiter, Arbiter):
-                raise CourtError(f"not an Arbiter: {arbiter!r}")
+                raise WrongType(f"not an Arbiter: {arbiter!r}")
             bench[arbiter.identity.key] = arbiter
         self.ledger = ledger
         self.domain = domain
@@ -344,7 +346,7 @@ class Court:
         found = self.ledger.head(_case_head(claim))
         record = None if found is None else self.ledger.get(found, CourtCase)
         if record is None:
-            raise UnknownCase(f"no case for claim {claim} in this court")
+            raise NotFound(f"no case for claim {claim} in this court")
         return record
 
     def cases(self) -> tuple[CourtCase, ...]:
@@ -363,7 +365,9 @@ class Court:
         """The court's arbiter holding ``key``."""
         found = self._bench.get(key)
         if found is None:
-            raise CourtError(f"the court has no arbiter with key {key.hex()[:16]}")
+            raise Refused(
+                CourtReason.UNKNOWN_ARBITER, f"the court has no arbiter with key {key.hex()[:16]}"
+            )
         return found
 
     # -- filing ----------------------------------------------------------------------------
@@ -377,16 +381,20 @@ class Court:
         pays what it pays under it, conditionally), the claimant posts the claim bond, and
         the challenge window opens. Filing a claim already filed returns its case."""
         if not isinstance(claim, Signed) or not isinstance(claim.body, Claim):
-            raise CourtError("claim takes a signed Claim")
+            raise WrongType("claim takes a signed Claim")
         existing = self.ledger.head(_case_head(claim.body.id))
         if existing is not None:
             return self.case(claim.body.id)
         if claim.body.offer != contract:
-            raise CourtError("the claim answers another contract")
+            raise Refused(CourtReason.WRONG_CONTRACT, "the claim answers another contract")
         with self.ledger.transaction():
             step = self.runtime.submit(contract, claim, now=now)
             if step.rejected is not None:
-                raise CourtError(f"the contract refused the claim: {step.rejected.value}")
+                raise Refused(
+                    CourtReason.CLAIM_REFUSED,
+                    f"the contract refused the claim: {step.rejected.value}",
+                    contract_reason=step.rejected,
+                )
             self._check_disputable(claim, step.state.terms, now)
             bond = None
             if self.policy.claim_bond:
@@ -415,16 +423,17 @@ class Court:
             return
         last_challenge = now + self.policy.challenge_window - 1
         if last_challenge + ladder.span + ladder.delta > limit:
-            raise CourtError(
+            raise Refused(
+                CourtReason.TOO_LATE_TO_DISPUTE,
                 f"filed too late to be disputed: a challenge at t={last_challenge} would need"
                 f" the ladder until {last_challenge + ladder.span}, Δ = {ladder.delta} before"
-                f" the verdict deadline {limit}"
+                f" the verdict deadline {limit}",
             )
 
     def _ladder(self, case: CourtCase) -> Ladder:
         ladder = self.runtime.contract(case.contract).ladder
         if ladder is None:
-            raise CourtError("the contract names no arbitration ladder")
+            raise Refused(CourtReason.NO_LADDER, "the contract names no arbitration ladder")
         return ladder
 
     def challenge(self, claim: Digest, challenger: Party, *, now: int) -> Dispute:
@@ -432,16 +441,22 @@ class Court:
         ladder, the challenger's level-0 stake and fee are posted."""
         case = self.case(claim)
         if case.stage is not Stage.WINDOW:
-            raise CourtError(f"the claim is {case.stage.value}, it cannot be challenged")
+            raise Refused(
+                CourtReason.NOT_CHALLENGEABLE,
+                f"the claim is {case.stage.value}, it cannot be challenged",
+            )
         if not case.time <= now < case.window_ends:
-            raise CourtError(f"the challenge window is [{case.time}, {case.window_ends})")
+            raise Refused(
+                CourtReason.WINDOW_CLOSED,
+                f"the challenge window is [{case.time}, {case.window_ends})",
+            )
         ladder = self._ladder(case)
         state = self.runtime.state(case.contract)
         limit = verdict_deadline(state.terms, case.claim.body.statement.id)
         try:
             dispute = Dispute(case.claim, challenger, ladder, now, limit)
-        except ArbitrationError as exc:
-            raise CourtError(f"cannot open the dispute: {exc}") from exc
+        except OddsproofError as exc:
+            raise Refused(CourtReason.DISPUTE_REFUSED, f"cannot open the dispute: {exc}") from exc
         with self.ledger.transaction():
             self.appeals.open(dispute)
             self._save(attrs.evolve(case, stage=Stage.DISPUTED, dispute=dispute.id, time=now))
@@ -468,7 +483,7 @@ class Court:
         """Take the case's next step (one transaction) and say what happened; ``None`` when
         the case is over."""
         if not isinstance(script, Script):
-            raise CourtError("step takes the case's Script")
+            raise WrongType("step takes the case's Script")
         case = self.case(claim)
         if case.stage.over:
             return None
@@ -556,7 +571,9 @@ class Court:
         """Commit an arbiter's ruling; one the ladder refuses counts as silence."""
         try:
             return self._commit(case, action)
-        except LadderError:
+        except Refused as exc:
+            if not isinstance(exc.reason, LadderReason):
+                raise
             return None
 
     def _finish(
@@ -622,7 +639,7 @@ class Court:
         """Apply a settlement every party signed: the contract's pending disputes end, its
         claims become plain, and their cases close, in one transaction."""
         if not isinstance(settlement, Signed) or not isinstance(settlement.body, Settlement):
-            raise CourtError("settle takes a signed Settlement")
+            raise WrongType("settle takes a signed Settlement")
         contract = settlement.body.contract
         policy = self._recourse(contract)
         with self.ledger.transaction():

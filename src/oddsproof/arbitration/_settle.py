@@ -7,7 +7,7 @@ id, version, allocation) signed by *every* party of the contract:
 
 1. **Replay**: its version must exceed every version applied to the contract before (the
    contract's own record, and the last settlement recorded under ``settlement/<contract>``);
-   an old or equal version is refused with :class:`StaleSettlement`.
+   an old or equal version is refused with :class:`~oddsproof.errors.Refused`.
 2. **Escrow**: if the contract is still running, the settlement is submitted to it: the
    contract's semantics check that the allocation redistributes exactly what is escrowed and
    close it. If it has closed, nothing is escrowed, and the allocation must give nothing.
@@ -31,12 +31,12 @@ from typing import Final
 import attrs
 
 from oddsproof.contracts import Runtime, Settlement, Step
-from oddsproof.errors import SignatureError
+from oddsproof.errors import InvalidArgument, Refused, SignatureError
 from oddsproof.wire import Digest, Signed
 
 from ._appeals import HEAD_PREFIX, Appeals, Dispute, DisputeState, Phase
 from ._collapse import CollapseReport, RecoursePolicy, Resolution, collapse
-from ._errors import ArbitrationError, SettlementRefused, StaleSettlement
+from ._reasons import SettlementReason
 from ._validators import _instance
 
 SETTLEMENT_PREFIX: Final = "settlement/"
@@ -86,31 +86,34 @@ def settle(
 ) -> SettlementReport:
     """Apply a settlement every party of its contract signed (see the module docstring).
 
-    Raises :class:`SettlementRefused` (with ``reason``: ``not-signed-by-all``,
+    Raises :class:`~oddsproof.errors.Refused` (with ``reason``: ``not-signed-by-all``,
     ``stale-settlement``, ``allocation-mismatch``, ``wrong-domain``, ``too-late``, or the
     contract's own rejection) and changes nothing when it cannot apply.
     """
     if not isinstance(runtime, Runtime) or not isinstance(appeals, Appeals):
-        raise ArbitrationError("settle needs the Runtime and the Appeals of one ledger")
+        raise InvalidArgument("settle needs the Runtime and the Appeals of one ledger")
     if runtime.ledger is not appeals.ledger:
-        raise ArbitrationError("the Runtime and the Appeals must share one ledger")
+        raise InvalidArgument("the Runtime and the Appeals must share one ledger")
     if not isinstance(settlement, Signed) or not isinstance(settlement.body, Settlement):
-        raise SettlementRefused("unsupported-evidence", "expected a signed Settlement")
+        raise Refused(SettlementReason.UNSUPPORTED_EVIDENCE, "expected a signed Settlement")
     body = settlement.body
     contract = runtime.contract(body.contract)
     try:
         settlement.verify(runtime.domain)
     except SignatureError as exc:
-        raise SettlementRefused("wrong-domain", f"the settlement does not verify: {exc}") from exc
+        raise Refused(
+            SettlementReason.WRONG_DOMAIN, f"the settlement does not verify: {exc}"
+        ) from exc
     missing = [p.name for p in contract.parties if not settlement.signed_by(p)]
     if missing:
-        raise SettlementRefused(
-            "not-signed-by-all", f"every party must sign; missing: {', '.join(missing)}"
+        raise Refused(
+            SettlementReason.NOT_SIGNED_BY_ALL,
+            f"every party must sign; missing: {', '.join(missing)}",
         )
     applied = last_settlement(runtime, contract.id)
     if body.version <= applied:
-        raise StaleSettlement(
-            "stale-settlement",
+        raise Refused(
+            SettlementReason.STALE_SETTLEMENT,
             f"version {body.version} is not above version {applied}, already applied",
         )
     ledger = runtime.ledger
@@ -125,18 +128,21 @@ def settle(
         if not state.closed:
             step = runtime.submit(contract.id, settlement, now=now)
             if step.rejected is not None:
-                raise SettlementRefused(
-                    step.rejected.value, f"the contract refused it: {step.rejected.value}"
+                raise Refused(
+                    SettlementReason.REFUSED_BY_CONTRACT,
+                    f"the contract refused it: {step.rejected.value}",
+                    contract_reason=step.rejected,
                 )
         else:
             if any(a.amount or a.coins for a in body.allocation):
-                raise SettlementRefused(
-                    "allocation-mismatch",
+                raise Refused(
+                    SettlementReason.ALLOCATION_MISMATCH,
                     "the contract has closed: nothing is escrowed, the allocation must be empty",
                 )
             if not pending and not unresolved:
-                raise SettlementRefused(
-                    "too-late", "every claim of the contract has been decided for good"
+                raise Refused(
+                    SettlementReason.TOO_LATE,
+                    "every claim of the contract has been decided for good",
                 )
         ended = tuple(appeals.end(d.id, body.version, now=now).state for d in pending)
         outcomes = [Resolution(c, True) for c in unresolved]

@@ -1,4 +1,4 @@
-"""The attrs field validators the arbitration records share, raising :class:`ArbitrationError`."""
+"""The attrs field validators the arbitration records share, raising :class:`OddsproofError`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import ArbitrationError
+from oddsproof.errors import InvalidArgument
 
 
 def _instance(tp: type | tuple[type, ...]) -> Any:
@@ -15,9 +15,9 @@ def _instance(tp: type | tuple[type, ...]) -> Any:
 
 def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 <= value < 1 << 63:
-        raise ArbitrationError(f"{attr.name} is an integer in [0, 2**63), got {value!r}")
+        raise InvalidArgument(f"{attr.name} is an integer in [0, 2**63), got {value!r}")
 
 
 def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 < value < 1 << 63:
-        raise ArbitrationError(f"{attr.name} is an integer in [1, 2**63), got {value!r}")
+        raise InvalidArgument(f"{attr.name} is an integer in [1, 2**63), got {value!r}")

@@ -32,7 +32,6 @@ from oddsproof.arbitration import (
     Litigant,
     Panel,
     ReexecutionJudge,
-    ScenarioError,
     Script,
     with_ladder,
 )
@@ -48,7 +47,7 @@ from oddsproof.contracts import (
     Verdict,
     When,
 )
-from oddsproof.errors import EncodingError, OddsproofError
+from oddsproof.errors import EncodingError, InvalidArgument, OddsproofError
 from oddsproof.games import (
     BisectionPlayer,
     HonestChallenger,
@@ -115,24 +114,24 @@ def _field(
     obj: Any, key: str, kind: type | tuple[type, ...], where: str, default: Any = ...
 ) -> Any:
     if not isinstance(obj, dict):
-        raise ScenarioError(f"{where} must be an object")
+        raise InvalidArgument(f"{where} must be an object")
     if key not in obj:
         if default is ...:
-            raise ScenarioError(f"{where} needs {key!r}")
+            raise InvalidArgument(f"{where} needs {key!r}")
         return default
     value = obj[key]
     if isinstance(value, bool) and kind is int:
-        raise ScenarioError(f"{where}.{key} must be an integer")
+        raise InvalidArgument(f"{where}.{key} must be an integer")
     if not isinstance(value, kind):
         name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ScenarioError(f"{where}.{key} must be {name}, got {value!r}")
+        raise InvalidArgument(f"{where}.{key} must be {name}, got {value!r}")
     return value
 
 
 def _ratio(obj: Any, key: str, default: tuple[int, int]) -> tuple[int, int]:
     value = _field(obj, key, list, "ladder", list(default))
     if len(value) != 2 or not all(type(v) is int for v in value):
-        raise ScenarioError(f"ladder.{key} is [numerator, denominator]")
+        raise InvalidArgument(f"ladder.{key} is [numerator, denominator]")
     return (value[0], value[1])
 
 
@@ -155,7 +154,7 @@ class Scenario:
         self.buyer = self._person(_field(contract, "buyer", str, "contract"))
         self.solver = self._person(_field(contract, "solver", str, "contract"))
         if self.buyer.key == self.solver.key:
-            raise ScenarioError("the buyer and the solver must differ")
+            raise InvalidArgument("the buyer and the solver must differ")
         payment = _field(contract, "payment", int, "contract")
         bonus = _field(contract, "bonus", int, "contract", 0)
         computation = _field(doc, "computation", dict, "scenario")
@@ -164,9 +163,9 @@ class Scenario:
         self.interval = _field(computation, "interval", int, "computation")
         self.data = _field(computation, "input", str, "computation", "input").encode()
         if kind not in ("hash", "logistic") or not 1 <= steps <= 1 << 20:
-            raise ScenarioError("computation.chain is hash or logistic, with 1 to 2**20 steps")
+            raise InvalidArgument("computation.chain is hash or logistic, with 1 to 2**20 steps")
         if self.interval < 1 or steps % self.interval:
-            raise ScenarioError("computation.interval must divide computation.steps")
+            raise InvalidArgument("computation.interval must divide computation.steps")
         self.chain: SerialComputation = (
             hash_chain(steps) if kind == "hash" else logistic_chain(steps)
         )
@@ -174,7 +173,7 @@ class Scenario:
         self.claim_at = _field(claim, "at", int, "claim", 10)
         faked = _field(claim, "faked_step", (int, type(None)), "claim", None)
         if faked is not None and not 0 <= faked < steps:
-            raise ScenarioError(f"claim.faked_step must lie in [0, {steps})")
+            raise InvalidArgument(f"claim.faked_step must lie in [0, {steps})")
         self.faked: int | None = faked
         self.truth = faked is None
         self.arbiters = self._arbiters(_field(doc, "arbiters", list, "scenario"))
@@ -204,7 +203,7 @@ class Scenario:
 
     def _person(self, name: str) -> Identity:
         if name not in self.people:
-            raise ScenarioError(f"{name!r} is not among the parties")
+            raise InvalidArgument(f"{name!r} is not among the parties")
         return self.people[name]
 
     def _lie(self, _case: CaseFile) -> bool:
@@ -228,7 +227,7 @@ class Scenario:
                 size = _field(spec, "members", int, where)
                 corrupt = _field(spec, "corrupt", int, where, 0)
                 if not 0 <= corrupt <= size:
-                    raise ScenarioError(f"{where}.corrupt must lie in [0, members]")
+                    raise InvalidArgument(f"{where}.corrupt must lie in [0, members]")
                 members: list[Arbiter] = []
                 for i in range(size):
                     juror = identity(f"{name}/juror-{i}")
@@ -240,9 +239,9 @@ class Scenario:
                 try:
                     out[name] = Panel(me, members)
                 except OddsproofError as exc:
-                    raise ScenarioError(f"{where}: {exc}") from exc
+                    raise InvalidArgument(f"{where}: {exc}") from exc
             else:
-                raise ScenarioError(f"{where}.kind is judge, panel, corrupt or silent")
+                raise InvalidArgument(f"{where}.kind is judge, panel, corrupt or silent")
         return out
 
     def _ladder(self, spec: Any) -> Ladder:
@@ -251,7 +250,7 @@ class Scenario:
             where = f"ladder.levels[{n}]"
             name = _field(level, "arbiter", str, where)
             if name not in self.arbiters:
-                raise ScenarioError(f"{where}.arbiter {name!r} is not among the arbiters")
+                raise InvalidArgument(f"{where}.arbiter {name!r} is not among the arbiters")
             levels.append(
                 Level(
                     self.arbiters[name].party,
@@ -296,15 +295,15 @@ class Scenario:
 def _load(path: str) -> Scenario:
     raw = Path(path).read_bytes()
     if len(raw) > MAX_SCENARIO:
-        raise ScenarioError(f"the scenario is larger than {MAX_SCENARIO} bytes")
+        raise InvalidArgument(f"the scenario is larger than {MAX_SCENARIO} bytes")
     try:
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScenarioError(f"the scenario is not JSON: {exc}") from exc
+        raise InvalidArgument(f"the scenario is not JSON: {exc}") from exc
     try:
         return Scenario(doc)
     except EncodingError as exc:
-        raise ScenarioError(f"the scenario is inconsistent: {exc}") from exc
+        raise InvalidArgument(f"the scenario is inconsistent: {exc}") from exc
 
 
 # --- running it ------------------------------------------------------------------------------
@@ -362,7 +361,7 @@ def _pass_on(s: Scenario, ledger: Ledger, names: dict[Any, str]) -> None:
     for n, (giver, taker, amount) in enumerate(s.downstream):
         held = ledger.holdings(owner=giver.key, state=HoldingState.LIVE)
         if not held or held[0].amount < amount:
-            raise ScenarioError(f"downstream[{n}]: {names[giver.key]} holds too little")
+            raise InvalidArgument(f"downstream[{n}]: {names[giver.key]} holds too little")
         ref = b"scenario-pass/%d" % n
         ledger.apply(HoldingPass(held[0].id, giver.key, taker.key, amount, None, ref))
 

@@ -19,7 +19,6 @@ import attrs
 
 from oddsproof.economics import (
     SimulationConfig,
-    SimulationError,
     dask_executor,
     format_table,
     load_config,
@@ -30,6 +29,7 @@ from oddsproof.economics import (
     write_summary,
 )
 from oddsproof.economics._report import plot_axes
+from oddsproof.errors import InvalidArgument
 
 from ._output import EXIT_OK, Output, add_json_flag
 
@@ -90,12 +90,12 @@ def _configure(args: argparse.Namespace) -> SimulationConfig:
     if changes:
         try:
             config = attrs.evolve(config, **changes)
-        except SimulationError as exc:
-            raise SimulationError(f"--{next(iter(changes))}: {exc}") from None
+        except InvalidArgument as exc:
+            raise InvalidArgument(f"--{next(iter(changes))}: {exc}") from None
     if args.workers < 1 or args.workers > 1024:
-        raise SimulationError(f"--workers must be between 1 and 1024, got {args.workers}")
+        raise InvalidArgument(f"--workers must be between 1 and 1024, got {args.workers}")
     if args.scheduler and args.executor != "dask":
-        raise SimulationError("--scheduler goes with --executor dask")
+        raise InvalidArgument("--scheduler goes with --executor dask")
     return config
 
 
@@ -103,7 +103,7 @@ def _simulate(args: argparse.Namespace, out: Output) -> int:
     config = _configure(args)
     target = Path(args.out) if args.out else None
     if target is not None and target.exists() and not target.is_dir():
-        raise SimulationError(f"--out {target}: not a directory")
+        raise InvalidArgument(f"--out {target}: not a directory")
     progress = None if args.quiet or not sys.stderr.isatty() else sys.stderr
     with contextlib.ExitStack() as stack:
         executor = None

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from oddsproof.contracts import Claim
-from oddsproof.errors import EncodingError, SignatureError
+from oddsproof.errors import EncodingError, InvalidArgument, SignatureError
 from oddsproof.games import (
     CommittedOutput,
     OutputCommitment,
     ParallelComputation,
-    SpotCheckError,
     nonce_challenge,
     spot_check,
 )
@@ -163,7 +162,7 @@ def _spot_check(
     verifier = Identity.load(args.key) if args.key else Identity.generate("verifier")
     try:
         committed = CommittedOutput.from_bytes(commitment, _read(args.output))
-    except SpotCheckError as exc:
+    except InvalidArgument as exc:
         report["spot_check"] = {"passed": False, "outcome": "output-mismatch", "reason": str(exc)}
         out.json(report)
         out.text(f"spot check: FAILED: {exc}")

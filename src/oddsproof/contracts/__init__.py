@@ -4,7 +4,6 @@ runtime that applies it to a ledger (``docs/contracts.md``).
 """
 
 from ._analysis import FOREVER as FOREVER
-from ._analysis import AnalysisError as AnalysisError
 from ._analysis import Check as Check
 from ._analysis import Exposure as Exposure
 from ._analysis import Finding as Finding
@@ -14,7 +13,6 @@ from ._analysis import Severity as Severity
 from ._analysis import analyze as analyze
 from ._analysis import requirements as requirements
 from ._builder import Application as Application
-from ._builder import BuildError as BuildError
 from ._builder import Function as Function
 from ._builder import Role as Role
 from ._builder import Wait as Wait
@@ -25,11 +23,8 @@ from ._builder import roles as roles
 from ._builder import seq as seq
 from ._builder import upheld as upheld
 from ._builder import when as when
-from ._checks import ClaimRejected as ClaimRejected
-from ._checks import OfferRefused as OfferRefused
+from ._checks import CheckReason as CheckReason
 from ._checks import Provenance as Provenance
-from ._checks import Rejected as Rejected
-from ._checks import Rejection as Rejection
 from ._checks import check_chain as check_chain
 from ._checks import check_claim as check_claim
 from ._checks import check_offer as check_offer
@@ -49,12 +44,10 @@ from ._ladder import Ladder as Ladder
 from ._ladder import Level as Level
 from ._ladder import LevelTimes as LevelTimes
 from ._runtime import Runtime as Runtime
-from ._runtime import UnknownContract as UnknownContract
 from ._semantics import Caution as Caution
 from ._semantics import Claimed as Claimed
 from ._semantics import ContractState as ContractState
 from ._semantics import Evidence as Evidence
-from ._semantics import StateError as StateError
 from ._semantics import Step as Step
 from ._semantics import StepWarning as StepWarning
 from ._semantics import advance as advance
@@ -84,17 +77,15 @@ __all__ = [
     "MAX_LEVELS",
     "Agreed",
     "Allocation",
-    "AnalysisError",
     "Application",
     "BeaconRound",
     "Bet",
     "Both",
-    "BuildError",
     "Case",
     "Caution",
     "Check",
+    "CheckReason",
     "Claim",
-    "ClaimRejected",
     "Claimed",
     "Close",
     "Computation",
@@ -109,12 +100,9 @@ __all__ = [
     "Level",
     "LevelTimes",
     "Lottery",
-    "OfferRefused",
     "PathReport",
     "Pay",
     "Provenance",
-    "Rejected",
-    "Rejection",
     "Report",
     "Role",
     "Ruling",
@@ -124,14 +112,12 @@ __all__ = [
     "Settlement",
     "Severity",
     "Shape",
-    "StateError",
     "Statement",
     "Step",
     "StepWarning",
     "Supplies",
     "Term",
     "TraceCommitment",
-    "UnknownContract",
     "Verdict",
     "Wait",
     "When",

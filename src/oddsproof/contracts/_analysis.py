@@ -30,7 +30,7 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.errors import ContractsError
+from oddsproof.errors import InvalidArgument
 from oddsproof.ledger import Transfer
 from oddsproof.wire import INT_LIMIT, Digest, Party
 from oddsproof.wire._validators import _tuple_of
@@ -64,10 +64,6 @@ MAX_NESTING: Final = 200
 """Deepest term nesting the analysis accepts; decodable contracts nest far less."""
 
 ARROW: Final = " → "
-
-
-class AnalysisError(ContractsError, ValueError):
-    """The analysis cannot run: bad arguments, or a term nested beyond :data:`MAX_NESTING`."""
 
 
 class Severity(enum.Enum):
@@ -116,7 +112,7 @@ _SEVERITY: Final = {
 
 def _strings(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
-        raise AnalysisError(f"{attr.name} is a tuple of strings")
+        raise InvalidArgument(f"{attr.name} is a tuple of strings")
 
 
 @attrs.frozen
@@ -411,7 +407,7 @@ class _Analyzer:
         self, term: Term, prefix: Trail, limit: tuple[int, str] | None, earliest: int, depth: int
     ) -> _Summary:
         if depth > MAX_NESTING:
-            raise AnalysisError(f"terms nest deeper than {MAX_NESTING} levels")
+            raise InvalidArgument(f"terms nest deeper than {MAX_NESTING} levels")
         if isinstance(term, Close):
             return _leaf(None)
         if isinstance(term, Pay):
@@ -715,12 +711,12 @@ def requirements(contract: Contract) -> tuple[Allocation, ...]:
     escrow are left out. A payer that is not a party of the contract is listed too (the
     analysis reports it, and offers with one are refused)."""
     if not isinstance(contract, Contract):
-        raise AnalysisError(f"expected a Contract, got {type(contract).__name__}")
+        raise InvalidArgument(f"expected a Contract, got {type(contract).__name__}")
     analyzer = _Analyzer(contract, contract.delta, None)
     summary = analyzer.visit(contract.terms, None, None, contract.created, 0)
     needs, too_big = _requirements(analyzer, summary)
     if too_big:
-        raise AnalysisError(
+        raise InvalidArgument(
             f"{', '.join(too_big)} would escrow more than the largest amount, 2**63 - 1"
         )
     return needs
@@ -768,16 +764,16 @@ def analyze(
     instead of :func:`requirements` (the parties' own requirements by default); ``horizon``
     reports waits ending more than that many seconds after ``created`` as waits without a
     deadline; ``max_steps`` reports a step bound above it; ``max_paths`` bounds the listing
-    (never the checks). Raises :class:`AnalysisError` on bad arguments.
+    (never the checks). Raises :class:`InvalidArgument` on bad arguments.
     """
     if not isinstance(contract, Contract):
-        raise AnalysisError(f"expected a Contract, got {type(contract).__name__}")
+        raise InvalidArgument(f"expected a Contract, got {type(contract).__name__}")
     delta = contract.delta if delta is None else delta
     for name, value in (("delta", delta), ("horizon", horizon), ("max_steps", max_steps)):
         if value is not None and (type(value) is not int or value < 0):
-            raise AnalysisError(f"{name} must be a non-negative integer, got {value!r}")
+            raise InvalidArgument(f"{name} must be a non-negative integer, got {value!r}")
     if type(max_paths) is not int or max_paths < 0:
-        raise AnalysisError(f"max_paths must be a non-negative integer, got {max_paths!r}")
+        raise InvalidArgument(f"max_paths must be a non-negative integer, got {max_paths!r}")
     analyzer = _Analyzer(contract, delta, horizon)
     summary = analyzer.visit(contract.terms, None, None, contract.created, 0)
     needs, _ = _requirements(analyzer, summary)
@@ -830,11 +826,11 @@ def _escrow(
     held: dict[bytes, Allocation] = {}
     for a in given:
         if not isinstance(a, Allocation):
-            raise AnalysisError(f"escrow holds Allocation values, got {type(a).__name__}")
+            raise InvalidArgument(f"escrow holds Allocation values, got {type(a).__name__}")
         if a.party.key.raw in held:
-            raise AnalysisError(f"escrow names {a.party.name} twice")
+            raise InvalidArgument(f"escrow names {a.party.name} twice")
         if type(a.amount) is not int or a.amount < 0:
-            raise AnalysisError(f"escrow of {a.party.name} must be a non-negative integer")
+            raise InvalidArgument(f"escrow of {a.party.name} must be a non-negative integer")
         held[a.party.key.raw] = a
     return held
 

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import attrs
 
-from oddsproof.errors import ContractsError
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import Canonical, Digest, Domain, Identity, Party, PublicKey, Signed
 
 from ._claims import Claim, Computation, Statement, TraceCommitment
@@ -52,13 +52,9 @@ from ._terms import (
 T = TypeVar("T", bound=Canonical)
 
 
-class BuildError(ContractsError, ValueError):
-    """A builder used out of order or with a value of the wrong kind."""
-
-
 def _digest(value: object, what: str) -> Digest:
     if not isinstance(value, Digest):
-        raise BuildError(f"{what} is the Digest (id) of a value, got {type(value).__name__}")
+        raise InvalidArgument(f"{what} is the Digest (id) of a value, got {type(value).__name__}")
     return value
 
 
@@ -94,7 +90,7 @@ def _party(who: Role | Party | Identity) -> Party:
         return who.party
     if isinstance(who, Party):
         return who
-    raise BuildError(f"expected a Role, Party or Identity, got {type(who).__name__}")
+    raise InvalidArgument(f"expected a Role, Party or Identity, got {type(who).__name__}")
 
 
 @attrs.frozen
@@ -119,7 +115,7 @@ class Role:
     def supplies(self, application: Application) -> Supplies:
         """The condition "this party supplies Y with Y = F(X)", met by its signed claim."""
         if not isinstance(application, Application):
-            raise BuildError("supplies takes F(X), an Application")
+            raise InvalidArgument("supplies takes F(X), an Application")
         return Supplies(self.party, application.computation.id, application.input)
 
     def pays(self, amount: int, *, to: Role | Party | Identity) -> Pay:
@@ -142,7 +138,7 @@ class Role:
         """Bet ``stake`` to ``against``'s ``to`` that the statement holds, settled by a final
         ruling before ``by`` (both stakes refunded otherwise)."""
         if not isinstance(that, Statement):
-            raise BuildError("a bet is on a Statement: F(X).equals(Y)")
+            raise InvalidArgument("a bet is on a Statement: F(X).equals(Y)")
         return Bet(self.party, _party(against), that, stake, to, by)
 
     def offers(
@@ -183,7 +179,7 @@ class Role:
         """This party's claim that the statement holds, answering ``offer``; sign it with
         :meth:`sign`."""
         if not isinstance(statement, Statement):
-            raise BuildError("a claim asserts a Statement: F(X).equals(Y)")
+            raise InvalidArgument("a claim asserts a Statement: F(X).equals(Y)")
         offer_id = offer if isinstance(offer, Digest) else offer.id
         return Claim(
             offer_id,
@@ -206,7 +202,9 @@ class Role:
 
     def _identity(self) -> Identity:
         if self.identity is None:
-            raise BuildError(f"{self.name} has no identity to sign with: use Role.of(identity)")
+            raise InvalidArgument(
+                f"{self.name} has no identity to sign with: use Role.of(identity)"
+            )
         return self.identity
 
 
@@ -229,19 +227,19 @@ class Wait:
     def then(self, term: Term | Wait) -> Wait:
         """What follows when the pending condition is met."""
         if self.pending is None:
-            raise BuildError("then() follows when(condition) or or_when(condition)")
+            raise InvalidArgument("then() follows when(condition) or or_when(condition)")
         return Wait(self.deadline, (*self.cases, Case(self.pending, build(term))))
 
     def or_when(self, condition: Condition) -> Wait:
         """Another case of the same wait, tried after the ones before it."""
         if self.pending is not None:
-            raise BuildError("or_when() follows then()")
+            raise InvalidArgument("or_when() follows then()")
         return Wait(self.deadline, self.cases, _condition(condition))
 
     def otherwise(self, term: Term | Wait) -> When:
         """What follows at the deadline when no case was met; finishes the wait."""
         if self.pending is not None or not self.cases:
-            raise BuildError("otherwise() follows then()")
+            raise InvalidArgument("otherwise() follows then()")
         return When(self.cases, self.deadline, build(term))
 
     def build(self) -> When:
@@ -251,7 +249,7 @@ class Wait:
 
 def _condition(value: object) -> Condition:
     if not isinstance(value, Condition):
-        raise BuildError(f"expected a condition, got {type(value).__name__}")
+        raise InvalidArgument(f"expected a condition, got {type(value).__name__}")
     return value
 
 
@@ -266,13 +264,13 @@ def build(term: Term | Wait) -> Term:
         return term.build()
     if isinstance(term, Term):
         return term
-    raise BuildError(f"expected a term, got {type(term).__name__}")
+    raise InvalidArgument(f"expected a term, got {type(term).__name__}")
 
 
 def _nest(pair: type[Both | Seq], name: str, terms: tuple[Term | Wait, ...]) -> Term:
     """``terms`` folded from the right into nested ``pair`` nodes."""
     if len(terms) < 2:
-        raise BuildError(f"{name}() takes two terms or more")
+        raise InvalidArgument(f"{name}() takes two terms or more")
     built = [build(t) for t in terms]
     result = built[-1]
     for term in reversed(built[:-1]):
@@ -305,7 +303,7 @@ def _statement_id(statement: Statement | Digest | None) -> Digest | None:
         return statement
     if isinstance(statement, Statement):
         return statement.id
-    raise BuildError(f"expected a Statement, got {type(statement).__name__}")
+    raise InvalidArgument(f"expected a Statement, got {type(statement).__name__}")
 
 
 def agreed(*who: Role | Party | Identity) -> Agreed:

@@ -9,29 +9,27 @@ through the claim and the signed transfers that passed it on. Nothing is recompu
 F(X) = Y really holds is for spot checks, games and arbiters; until a final ruling, the value
 is held under the condition of the claim.
 
-Every refusal is a :class:`Rejected` error carrying a :class:`Rejection` reason, the same enum
+Every refusal is a :class:`Refused` error carrying a :class:`CheckReason` reason, the same enum
 the step function (:mod:`._semantics`) reports for evidence it cannot use.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 import attrs
 
-from oddsproof.errors import ContractsError, SignatureError
+from oddsproof.errors import Reason, Refused, SignatureError
 from oddsproof.ledger import Transfer
 from oddsproof.wire import Digest, Domain, Party, Signed
 
-from ._analysis import Finding, requirements
+from ._analysis import requirements
 from ._claims import Claim, Computation, Shape
-from ._evidence import Allocation
 from ._terms import Both, Contract, Send, Seq, Supplies, Term, When
 
 
-class Rejection(enum.Enum):
+class CheckReason(Reason):
     """Why an offer, a claim, a link of a chain or a piece of evidence was not accepted."""
 
     UNSUPPORTED_EVIDENCE = "unsupported-evidence"
@@ -103,37 +101,6 @@ class Rejection(enum.Enum):
     """A link conditional on another claim than the one the coin depends on."""
 
 
-class Rejected(ContractsError, ValueError):
-    """Something was refused; :attr:`reason` says why in a form code can switch on."""
-
-    def __init__(self, reason: Rejection, message: str) -> None:
-        super().__init__(f"{reason.value}: {message}")
-        self.reason = reason
-
-
-class ClaimRejected(Rejected):
-    """A claim (or the chain of objects behind a coin) does not hold."""
-
-
-class OfferRefused(Rejected):
-    """An offer cannot start: unsigned, unsound, or a party lacks the escrow it promises.
-
-    ``shortfalls`` lists what each party lacks; ``findings`` the analysis errors.
-    """
-
-    def __init__(
-        self,
-        reason: Rejection,
-        message: str,
-        *,
-        shortfalls: tuple[Allocation, ...] = (),
-        findings: tuple[Finding, ...] = (),
-    ) -> None:
-        super().__init__(reason, message)
-        self.shortfalls = shortfalls
-        self.findings = findings
-
-
 # ---------------------------------------------------------------------------------------------
 # Envelopes
 
@@ -141,22 +108,22 @@ class OfferRefused(Rejected):
 def verify_envelope(envelope: object, body: type, domain: Domain) -> Any:
     """The body of ``envelope`` once its kind, domain and every signature are checked.
 
-    Raises :class:`Rejected` with ``UNSUPPORTED_EVIDENCE``, ``WRONG_DOMAIN`` or
+    Raises :class:`Refused` with ``UNSUPPORTED_EVIDENCE``, ``WRONG_DOMAIN`` or
     ``BAD_SIGNATURE``.
     """
     if not isinstance(envelope, Signed) or not isinstance(envelope.body, body):
         got = envelope.body.KIND if isinstance(envelope, Signed) else type(envelope).__name__
-        raise Rejected(Rejection.UNSUPPORTED_EVIDENCE, f"expected a signed {body.__name__}: {got}")
+        raise Refused(CheckReason.UNSUPPORTED_EVIDENCE, f"expected a signed {body.__name__}: {got}")
     if envelope.domain != domain:
-        raise Rejected(
-            Rejection.WRONG_DOMAIN,
+        raise Refused(
+            CheckReason.WRONG_DOMAIN,
             f"signed for {envelope.domain.network!r} v{envelope.domain.protocol},"
             f" expected {domain.network!r} v{domain.protocol}",
         )
     try:
         return envelope.verify(domain)
     except SignatureError as exc:
-        raise Rejected(Rejection.BAD_SIGNATURE, str(exc)) from exc
+        raise Refused(CheckReason.BAD_SIGNATURE, str(exc)) from exc
 
 
 def payers(contract: Contract) -> tuple[Party, ...]:
@@ -167,16 +134,16 @@ def payers(contract: Contract) -> tuple[Party, ...]:
 def check_offer(offer: Signed[Contract], domain: Domain) -> Contract:
     """The contract of a signed offer whose signatures verify and include every payer's.
 
-    Raises :class:`OfferRefused`.
+    Raises :class:`Refused`.
     """
     try:
         contract: Contract = verify_envelope(offer, Contract, domain)
-    except Rejected as exc:
-        raise OfferRefused(exc.reason, f"the offer: {exc}") from exc
+    except Refused as exc:
+        raise Refused(exc.reason, f"the offer: {exc}") from exc
     missing = [p.name for p in payers(contract) if not offer.signed_by(p)]
     if missing:
-        raise OfferRefused(
-            Rejection.OFFER_NOT_SIGNED,
+        raise Refused(
+            CheckReason.OFFER_NOT_SIGNED,
             f"the offer lacks the signature of {', '.join(missing)}, who escrow(s) value",
         )
     return contract
@@ -217,25 +184,25 @@ def supply_sites(term: Term) -> Iterator[SupplySite]:
 
 
 _SUPPLY_ORDER = (
-    Rejection.NOT_A_SUPPLIER,
-    Rejection.COMPUTATION_MISMATCH,
-    Rejection.INPUT_MISMATCH,
-    Rejection.EXPIRED,
+    CheckReason.NOT_A_SUPPLIER,
+    CheckReason.COMPUTATION_MISMATCH,
+    CheckReason.INPUT_MISMATCH,
+    CheckReason.EXPIRED,
 )
 
 
-def supply_problem(claim: Claim, condition: Supplies) -> Rejection | None:
+def supply_problem(claim: Claim, condition: Supplies) -> CheckReason | None:
     """Why ``claim`` does not meet ``condition`` (deadline aside), or ``None`` if it does."""
     if claim.claimant.key != condition.party.key:
-        return Rejection.NOT_A_SUPPLIER
+        return CheckReason.NOT_A_SUPPLIER
     if claim.computation != condition.computation:
-        return Rejection.COMPUTATION_MISMATCH
+        return CheckReason.COMPUTATION_MISMATCH
     if claim.input != condition.input:
-        return Rejection.INPUT_MISMATCH
+        return CheckReason.INPUT_MISMATCH
     return None
 
 
-def closest(reasons: Sequence[Rejection], order: Sequence[Rejection]) -> Rejection | None:
+def closest(reasons: Sequence[CheckReason], order: Sequence[CheckReason]) -> CheckReason | None:
     """The reason that got furthest along ``order`` (the most specific), if any."""
     ranked = [r for r in reasons if r in order]
     return max(ranked, key=order.index) if ranked else (reasons[0] if reasons else None)
@@ -243,14 +210,14 @@ def closest(reasons: Sequence[Rejection], order: Sequence[Rejection]) -> Rejecti
 
 def claim_envelope(signed_claim: Signed[Claim], domain: Domain) -> Claim:
     """The claim of an envelope signed, in ``domain``, by its claimant. Raises
-    :class:`ClaimRejected`."""
+    :class:`Refused`."""
     try:
         claim: Claim = verify_envelope(signed_claim, Claim, domain)
-    except Rejected as exc:
-        raise ClaimRejected(exc.reason, f"the claim: {exc}") from exc
+    except Refused as exc:
+        raise Refused(exc.reason, f"the claim: {exc}") from exc
     if not signed_claim.signed_by(claim.claimant):
-        raise ClaimRejected(
-            Rejection.WRONG_SIGNER, f"the claim is not signed by its claimant {claim.claimant}"
+        raise Refused(
+            CheckReason.WRONG_SIGNER, f"the claim is not signed by its claimant {claim.claimant}"
         )
     return claim
 
@@ -269,14 +236,14 @@ def check_claim(
     ``now`` is the time the claim is presented (a ledger passes the time it recorded the claim);
     ``claimed`` the ids of claims already accepted for this offer; with ``computation`` (the
     full description of F) the precision and trace commitment are checked against it too.
-    Returns the claim; raises :class:`ClaimRejected` naming the first rule broken.
+    Returns the claim; raises :class:`Refused` naming the first rule broken.
     """
     if type(now) is not int or now < 0:
-        raise ClaimRejected(Rejection.UNSUPPORTED_EVIDENCE, f"now must be a time, got {now!r}")
+        raise Refused(CheckReason.UNSUPPORTED_EVIDENCE, f"now must be a time, got {now!r}")
     try:
         contract = check_offer(signed_offer, domain)
-    except OfferRefused as exc:
-        raise ClaimRejected(exc.reason, str(exc)) from exc
+    except Refused as exc:
+        raise Refused(exc.reason, str(exc)) from exc
     claim = claim_envelope(signed_claim, domain)
     check_answer(claim, contract, now, claimed)
     _find_site(claim, contract, now)
@@ -287,63 +254,61 @@ def check_claim(
 
 def check_answer(claim: Claim, contract: Contract, now: int, claimed: Collection[Digest]) -> None:
     """Check that ``claim`` answers ``contract``: bound to it, issued between the offer and
-    ``now``, and not among the ``claimed`` ids already accepted. Raises :class:`ClaimRejected`."""
+    ``now``, and not among the ``claimed`` ids already accepted. Raises :class:`Refused`."""
     if claim.offer != contract.id:
-        raise ClaimRejected(
-            Rejection.WRONG_OFFER, f"the claim answers offer {claim.offer}, not {contract.id}"
+        raise Refused(
+            CheckReason.WRONG_OFFER, f"the claim answers offer {claim.offer}, not {contract.id}"
         )
     if claim.issued < contract.created:
-        raise ClaimRejected(
-            Rejection.ISSUED_BEFORE_OFFER,
+        raise Refused(
+            CheckReason.ISSUED_BEFORE_OFFER,
             f"issued at t={claim.issued}, before the offer (t={contract.created})",
         )
     if claim.issued > now:
-        raise ClaimRejected(
-            Rejection.ISSUED_IN_FUTURE, f"issued at t={claim.issued}, presented at t={now}"
+        raise Refused(
+            CheckReason.ISSUED_IN_FUTURE, f"issued at t={claim.issued}, presented at t={now}"
         )
     if claim.id in set(claimed):
-        raise ClaimRejected(Rejection.ALREADY_CLAIMED, f"claim {claim.id} was already accepted")
+        raise Refused(CheckReason.ALREADY_CLAIMED, f"claim {claim.id} was already accepted")
 
 
 def _find_site(claim: Claim, contract: Contract, now: int) -> SupplySite:
-    reasons: list[Rejection] = []
+    reasons: list[CheckReason] = []
     for site in supply_sites(contract.terms):
         problem = supply_problem(claim, site.condition)
         if problem is None and now >= site.deadline:
-            problem = Rejection.EXPIRED
+            problem = CheckReason.EXPIRED
         if problem is None:
             return site
         reasons.append(problem)
-    reason = closest(reasons, _SUPPLY_ORDER) or Rejection.NOT_A_SUPPLIER
+    reason = closest(reasons, _SUPPLY_ORDER) or CheckReason.NOT_A_SUPPLIER
     details = {
-        Rejection.NOT_A_SUPPLIER: f"the offer asks nothing of {claim.claimant}",
-        Rejection.COMPUTATION_MISMATCH: f"the offer asks for no computation {claim.computation}",
-        Rejection.INPUT_MISMATCH: f"the offer does not ask for input {claim.input}",
-        Rejection.EXPIRED: f"presented at t={now}, at or after the deadline",
+        CheckReason.NOT_A_SUPPLIER: f"the offer asks nothing of {claim.claimant}",
+        CheckReason.COMPUTATION_MISMATCH: f"the offer asks for no computation {claim.computation}",
+        CheckReason.INPUT_MISMATCH: f"the offer does not ask for input {claim.input}",
+        CheckReason.EXPIRED: f"presented at t={now}, at or after the deadline",
     }
-    raise ClaimRejected(reason, details[reason])
+    raise Refused(reason, details[reason])
 
 
 def _check_computation(claim: Claim, computation: Computation) -> None:
     if computation.id != claim.computation:
-        raise ClaimRejected(
-            Rejection.COMPUTATION_MISMATCH, "the computation given is not the claim's"
-        )
+        raise Refused(CheckReason.COMPUTATION_MISMATCH, "the computation given is not the claim's")
     if claim.precision != computation.precision:
-        raise ClaimRejected(
-            Rejection.PRECISION_MISMATCH,
+        raise Refused(
+            CheckReason.PRECISION_MISMATCH,
             f"claim at {claim.precision} bits, computation at {computation.precision}",
         )
     if computation.shape is Shape.SERIAL:
         if claim.trace is None:
-            raise ClaimRejected(Rejection.TRACE_MISMATCH, "serial work needs a trace commitment")
+            raise Refused(CheckReason.TRACE_MISMATCH, "serial work needs a trace commitment")
         if claim.trace.steps != computation.size:
-            raise ClaimRejected(
-                Rejection.TRACE_MISMATCH,
+            raise Refused(
+                CheckReason.TRACE_MISMATCH,
                 f"trace of {claim.trace.steps} steps for a computation of {computation.size}",
             )
     elif claim.trace is not None:
-        raise ClaimRejected(Rejection.TRACE_MISMATCH, "parallel work has no trace commitment")
+        raise Refused(CheckReason.TRACE_MISMATCH, "parallel work has no trace commitment")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,7 +364,7 @@ def check_chain(
     The claim must pass :func:`check_claim` and meet a Supplies case whose continuation sends
     ``coin`` to the claimant; each link must be a transfer of that coin signed by its payer, the
     first payer being the claimant and each later payer the previous payee, and conditional (if
-    at all) on this claim. Returns the :class:`Provenance`; raises :class:`ClaimRejected`.
+    at all) on this claim. Returns the :class:`Provenance`; raises :class:`Refused`.
     Double spending is the ledger's to prevent: a chain proves where a coin came from.
     """
     claim = check_claim(signed_claim, signed_offer, domain, now=now, claimed=claimed)
@@ -411,30 +376,30 @@ def check_chain(
         for send in _sends(site.then)
     )
     if not earned:
-        raise ClaimRejected(
-            Rejection.WRONG_COIN, f"the offer does not send coin {coin!r} for this claim"
+        raise Refused(
+            CheckReason.WRONG_COIN, f"the offer does not send coin {coin!r} for this claim"
         )
     holder = claim.claimant
     for index, link in enumerate(links):
         where = f"link {index}"
         try:
             transfer: Transfer = verify_envelope(link, Transfer, domain)
-        except Rejected as exc:
-            raise ClaimRejected(exc.reason, f"{where}: {exc}") from exc
+        except Refused as exc:
+            raise Refused(exc.reason, f"{where}: {exc}") from exc
         if not link.signed_by(transfer.payer):
-            raise ClaimRejected(
-                Rejection.WRONG_SIGNER, f"{where} is not signed by its payer {transfer.payer}"
+            raise Refused(
+                CheckReason.WRONG_SIGNER, f"{where} is not signed by its payer {transfer.payer}"
             )
         if transfer.coin != coin:
-            raise ClaimRejected(Rejection.WRONG_COIN, f"{where} moves {transfer.coin!r}")
+            raise Refused(CheckReason.WRONG_COIN, f"{where} moves {transfer.coin!r}")
         if transfer.payer.key != holder.key:
-            raise ClaimRejected(
-                Rejection.BROKEN_CHAIN,
+            raise Refused(
+                CheckReason.BROKEN_CHAIN,
                 f"{where} is paid by {transfer.payer}, but {holder} holds the coin",
             )
         if transfer.condition is not None and transfer.condition != claim.id:
-            raise ClaimRejected(
-                Rejection.WRONG_CONDITION, f"{where} depends on claim {transfer.condition}"
+            raise Refused(
+                CheckReason.WRONG_CONDITION, f"{where} depends on claim {transfer.condition}"
             )
         holder = transfer.payee
     return Provenance(coin, contract.id, claim.id, holder, len(links))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from oddsproof.errors import ContractsError
+from oddsproof.errors import InvalidArgument, NotFound
 from oddsproof.ledger import EscrowLock, Ledger, Payout, Stake
 from oddsproof.wire import Digest, Domain, Party, PublicKey, Signed, tagged_hash
 from oddsproof.wire._identity import _key_of
@@ -29,10 +29,6 @@ from ._terms import Contract
 
 REF_TAG: Final = "oddsproof/runtime-ref/v1"
 HEAD_PREFIX: Final = "contract/"
-
-
-class UnknownContract(ContractsError, LookupError):
-    """No contract with this id has been opened on this ledger."""
 
 
 def _ref(*parts: bytes) -> bytes:
@@ -54,19 +50,19 @@ class Runtime:
 
     def __init__(self, ledger: Ledger, domain: Domain) -> None:
         if not isinstance(ledger, Ledger) or not isinstance(domain, Domain):
-            raise ContractsError("a Runtime needs a Ledger and a Domain")
+            raise InvalidArgument("a Runtime needs a Ledger and a Domain")
         self.ledger = ledger
         self.domain = domain
 
     def open(self, offer: Signed[Contract], *, now: int) -> Step:
         """Check ``offer`` against the ledger's balances, lock its escrow, take the first step.
 
-        Refused with :class:`OfferRefused` (nothing locked) if the offer is badly signed,
+        Refused with :class:`Refused` (nothing locked) if the offer is badly signed,
         unsound, or a party lacks funds; opening an offer already open returns its current
         state and changes nothing.
         """
         if not isinstance(offer, Signed) or not isinstance(offer.body, Contract):
-            raise ContractsError("open takes a signed Contract")
+            raise InvalidArgument("open takes a signed Contract")
         contract = offer.body
         existing = self.ledger.head(_head(contract.id))
         if existing is not None:
@@ -95,11 +91,11 @@ class Runtime:
         :attr:`Step.rejected` says why evidence was not used.
         """
         if not isinstance(evidence, Signed | BeaconRound):
-            raise ContractsError("evidence is a signed claim, ruling or settlement, or a round")
+            raise InvalidArgument("evidence is a signed claim, ruling or settlement, or a round")
         if isinstance(evidence, Signed) and not isinstance(
             evidence.body, Claim | Ruling | Settlement
         ):
-            raise ContractsError(f"a signed {evidence.body.KIND} is not evidence")
+            raise InvalidArgument(f"a signed {evidence.body.KIND} is not evidence")
         return self._step(contract, evidence, now)
 
     def advance(self, contract: Digest, *, now: int) -> Step:
@@ -110,14 +106,14 @@ class Runtime:
         """The current state of an open contract."""
         state_id = self.ledger.head(_head(contract))
         if state_id is None:
-            raise UnknownContract(f"contract {contract} is not open on this ledger")
+            raise NotFound(f"contract {contract} is not open on this ledger")
         return self._load_state(state_id)
 
     def contract(self, contract: Digest) -> Contract:
         """The terms of an open contract."""
         offer = self.ledger.get(contract, Signed)
         if offer is None or not isinstance(offer.body, Contract):
-            raise UnknownContract(f"contract {contract} is not open on this ledger")
+            raise NotFound(f"contract {contract} is not open on this ledger")
         return offer.body
 
     def claims(self, contract: Digest) -> tuple[Digest, ...]:
@@ -149,5 +145,5 @@ class Runtime:
     def _load_state(self, state_id: Digest) -> ContractState:
         state = self.ledger.get(state_id, ContractState)
         if state is None:  # pragma: no cover - the head and the object are written together
-            raise UnknownContract(f"state {state_id} is missing from the store")
+            raise NotFound(f"state {state_id} is missing from the store")
         return state

@@ -2,7 +2,7 @@
 
 ``step(contract, state, evidence, now=…)`` returns a :class:`Step`: the next state (whose
 ``terms`` are the rest of the contract), the :class:`Transfer`\\ s to apply, warnings, and, when
-the evidence was of no use, the :class:`Rejection` saying why. The same inputs always give the
+the evidence was of no use, the :class:`CheckReason` saying why. The same inputs always give the
 same bytes; every evidence object is handled (refused with a reason, never with an exception
 other than a typed one); every run closes by the contract's latest deadline.
 
@@ -40,7 +40,7 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.errors import ContractsError, SignatureError
+from oddsproof.errors import InvalidArgument, Refused, SignatureError
 from oddsproof.ledger import Transfer
 from oddsproof.wire import INT_LIMIT, Canonical, Digest, Domain, Party, PublicKey, Signed, canonical
 from oddsproof.wire._identity import _key_of
@@ -49,9 +49,7 @@ from oddsproof.wire._validators import _non_negative, _tuple_of
 from ._analysis import MAX_NESTING, analyze, requirements
 from ._checks import (
     _SUPPLY_ORDER,
-    OfferRefused,
-    Rejected,
-    Rejection,
+    CheckReason,
     check_answer,
     check_offer,
     claim_envelope,
@@ -89,11 +87,6 @@ Balances = Mapping[Party, int] | Mapping[PublicKey, int] | Mapping[Party | Publi
 """Free balances by party or key (``Mapping`` keys are invariant, hence the three forms)."""
 
 _digest = attrs.validators.instance_of(Digest)
-
-
-class StateError(ContractsError, ValueError):
-    """A step asked for with inconsistent arguments: a state of another contract, a bad time,
-    signed evidence without a domain, or terms nested too deeply."""
 
 
 @canonical("claimed")
@@ -137,22 +130,22 @@ class StepWarning(Canonical):
 
 def _check_escrow(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(a, Allocation) for a in value):
-        raise StateError("escrow is a tuple of Allocation")
+        raise InvalidArgument("escrow is a tuple of Allocation")
     keys = [a.party.key.raw for a in value]
     if keys != sorted(set(keys)):
-        raise StateError("escrow is sorted by party key, one entry per party")
+        raise InvalidArgument("escrow is sorted by party key, one entry per party")
     seen: set[str] = set()
     for a in value:
         if type(a.amount) is not int or not 0 <= a.amount < INT_LIMIT:
-            raise StateError(f"escrow of {a.party.name} is not an amount: {a.amount!r}")
+            raise InvalidArgument(f"escrow of {a.party.name} is not an amount: {a.amount!r}")
         coins = a.coins
         if not isinstance(coins, tuple) or list(coins) != sorted(set(coins)):
-            raise StateError(f"coins of {a.party.name} are sorted and distinct")
+            raise InvalidArgument(f"coins of {a.party.name} are sorted and distinct")
         if seen & set(coins):
-            raise StateError("a coin is escrowed by two parties")
+            raise InvalidArgument("a coin is escrowed by two parties")
         seen |= set(coins)
         if not a.amount and not coins:
-            raise StateError(f"empty escrow of {a.party.name} is left out")
+            raise InvalidArgument(f"empty escrow of {a.party.name} is left out")
 
 
 def _check_claims(_inst: object, _attr: object, value: Any) -> None:
@@ -160,9 +153,9 @@ def _check_claims(_inst: object, _attr: object, value: Any) -> None:
         isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(d, Digest) for d in pair)
         for pair in value
     ):
-        raise StateError("claims is a tuple of (claim id, statement id) pairs")
+        raise InvalidArgument("claims is a tuple of (claim id, statement id) pairs")
     if len({pair[0] for pair in value}) != len(value):
-        raise StateError("a claim is recorded twice")
+        raise InvalidArgument("a claim is recorded twice")
 
 
 @canonical("contract-state")
@@ -208,8 +201,8 @@ class Step(Canonical):
     state: ContractState = attrs.field(validator=attrs.validators.instance_of(ContractState))
     transfers: tuple[Transfer, ...] = attrs.field(default=(), validator=_tuple_of(Transfer))
     warnings: tuple[StepWarning, ...] = attrs.field(default=(), validator=_tuple_of(StepWarning))
-    rejected: Rejection | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Rejection))
+    rejected: CheckReason | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(CheckReason))
     )
     met: int = attrs.field(default=0, validator=_non_negative)
     ruled_out: int = attrs.field(default=0, validator=_non_negative)
@@ -333,7 +326,7 @@ class _Met(enum.Enum):
     AGAINST = "against"
 
 
-_Verdict = _Met | Rejection | None
+_Verdict = _Met | CheckReason | None
 """Met, decided against, not met (and why), or not about this condition at all."""
 
 Scope = tuple[Digest, Digest] | None
@@ -374,11 +367,11 @@ class _RulingJudge(_Judge):
         elif run.claims:
             claim, statement = run.claims[-1]
         else:
-            return Rejection.NO_CLAIM
+            return CheckReason.NO_CLAIM
         if self.ruling.statement != statement:
-            return Rejection.WRONG_STATEMENT
+            return CheckReason.WRONG_STATEMENT
         if claim is not None and self.ruling.claim is not None and self.ruling.claim != claim:
-            return Rejection.WRONG_CLAIM
+            return CheckReason.WRONG_CLAIM
         return _Met.MET if self.ruling.upheld == condition.upheld else _Met.AGAINST
 
 
@@ -390,7 +383,7 @@ class _RoundJudge(_Judge):
         if not isinstance(condition, Lottery):
             return None
         if condition.round != self.round.round:
-            return Rejection.WRONG_ROUND
+            return CheckReason.WRONG_ROUND
         value = int.from_bytes(self.round.randomness.raw, "big")
         return _Met.MET if value < int.from_bytes(condition.threshold, "big") else _Met.AGAINST
 
@@ -404,14 +397,14 @@ class _SettlementJudge(_Judge):
             return None
         if all(p.key.raw in self.signers for p in condition.parties):
             return _Met.MET
-        return Rejection.NOT_SIGNED_BY_ALL
+        return CheckReason.NOT_SIGNED_BY_ALL
 
 
-_ORDERS: Final[dict[type, tuple[Rejection, ...]]] = {
+_ORDERS: Final[dict[type, tuple[CheckReason, ...]]] = {
     _ClaimJudge: _SUPPLY_ORDER,
-    _RulingJudge: (Rejection.NO_CLAIM, Rejection.WRONG_STATEMENT, Rejection.WRONG_CLAIM),
-    _RoundJudge: (Rejection.WRONG_ROUND,),
-    _SettlementJudge: (Rejection.NOT_SIGNED_BY_ALL, Rejection.ALLOCATION_MISMATCH),
+    _RulingJudge: (CheckReason.NO_CLAIM, CheckReason.WRONG_STATEMENT, CheckReason.WRONG_CLAIM),
+    _RoundJudge: (CheckReason.WRONG_ROUND,),
+    _SettlementJudge: (CheckReason.NOT_SIGNED_BY_ALL, CheckReason.ALLOCATION_MISMATCH),
 }
 
 
@@ -439,7 +432,7 @@ class _Run:
     claims: list[tuple[Digest, Digest]]
     transfers: list[Transfer] = attrs.Factory(list)
     warnings: list[StepWarning] = attrs.Factory(list)
-    reasons: list[Rejection] = attrs.Factory(list)
+    reasons: list[CheckReason] = attrs.Factory(list)
     met: int = 0
     ruled_out: int = 0
     accepted_claim: Claim | None = None
@@ -451,7 +444,7 @@ class _Run:
     def reduce(self, term: Term, scope: Scope, depth: int = 0) -> Term:
         """Run immediate terms and timeouts at ``now`` until every branch waits or closed."""
         if depth > MAX_NESTING:
-            raise StateError(f"terms nest deeper than {MAX_NESTING} levels")
+            raise InvalidArgument(f"terms nest deeper than {MAX_NESTING} levels")
         if isinstance(term, Close):
             return term
         condition = scope[0] if scope is not None else None
@@ -492,7 +485,7 @@ class _Run:
         """Offer the evidence to every wait of a quiescent ``term``; continuations it starts
         are not offered it again."""
         if depth > MAX_NESTING:
-            raise StateError(f"terms nest deeper than {MAX_NESTING} levels")
+            raise InvalidArgument(f"terms nest deeper than {MAX_NESTING} levels")
         if isinstance(term, When):
             return self.apply_wait(term, scope, judge)
         if isinstance(term, Both):
@@ -520,7 +513,7 @@ class _Run:
                 return case.then
             if verdict is _Met.AGAINST:
                 continue
-            if isinstance(verdict, Rejection):
+            if isinstance(verdict, CheckReason):
                 self.reasons.append(verdict)
             kept.append(case)
         if len(kept) == len(term.cases):
@@ -537,7 +530,7 @@ class _Run:
 
 def _check_time(now: object) -> int:
     if type(now) is not int or not 0 <= now < INT_LIMIT:
-        raise StateError(f"now must be an integer time in seconds, got {now!r}")
+        raise InvalidArgument(f"now must be an integer time in seconds, got {now!r}")
     return now
 
 
@@ -552,7 +545,7 @@ def begin(contract: Contract, *, now: int, escrow: tuple[Allocation, ...] | None
     :func:`requirements`. A runtime restoring a contract steps from its stored state instead.
     """
     if not isinstance(contract, Contract):
-        raise StateError(f"expected a Contract, got {type(contract).__name__}")
+        raise InvalidArgument(f"expected a Contract, got {type(contract).__name__}")
     now = _check_time(now)
     held = _lockable(requirements(contract)) if escrow is None else escrow
     state = ContractState(contract.id, contract.terms, held, (), 0, now)
@@ -584,7 +577,7 @@ def start(
 ) -> Step:
     """Open an offer against the parties' free balances: escrow before promise.
 
-    Refuses, with :class:`OfferRefused` and nothing started, an offer whose signatures do not
+    Refuses, with :class:`Refused` and nothing started, an offer whose signatures do not
     verify or lack a payer's (``OFFER_NOT_SIGNED``), whose analysis finds an error
     (``UNSOUND``), or whose parties lack the amounts or coins :func:`requirements` asks them to
     lock (``INSUFFICIENT_FUNDS``, with the shortfalls). ``coins`` maps each coin id to its
@@ -595,8 +588,8 @@ def start(
     report = analyze(contract)
     if not report.sound:
         first = report.errors[0]
-        raise OfferRefused(
-            Rejection.UNSOUND,
+        raise Refused(
+            CheckReason.UNSOUND,
             f"{first.check.value}: {first.message} (path {first.where})",
             findings=report.errors,
         )
@@ -614,7 +607,7 @@ def start(
             f"{s.party.name} lacks {s.amount}" + (f" and {', '.join(s.coins)}" if s.coins else "")
             for s in shortfalls
         )
-        raise OfferRefused(Rejection.INSUFFICIENT_FUNDS, text, shortfalls=tuple(shortfalls))
+        raise Refused(CheckReason.INSUFFICIENT_FUNDS, text, shortfalls=tuple(shortfalls))
     return begin(contract, now=now, escrow=report.requirements)
 
 
@@ -622,9 +615,11 @@ def _balances(balances: Balances) -> dict[bytes, int]:
     free: dict[bytes, int] = {}
     for who, amount in balances.items():
         if not isinstance(who, Party | PublicKey):
-            raise StateError(f"balances are keyed by Party or PublicKey, not {type(who).__name__}")
+            raise InvalidArgument(
+                f"balances are keyed by Party or PublicKey, not {type(who).__name__}"
+            )
         if type(amount) is not int or amount < 0:
-            raise StateError(f"a balance is a non-negative integer, got {amount!r}")
+            raise InvalidArgument(f"a balance is a non-negative integer, got {amount!r}")
         free[_key_of(who).raw] = amount
     return free
 
@@ -633,7 +628,7 @@ def _owners(coins: Mapping[str, Party | PublicKey]) -> dict[str, bytes]:
     owners: dict[str, bytes] = {}
     for coin, who in coins.items():
         if not isinstance(coin, str) or not isinstance(who, Party | PublicKey):
-            raise StateError("coins map coin ids to a Party or PublicKey")
+            raise InvalidArgument("coins map coin ids to a Party or PublicKey")
         owners[coin] = _key_of(who).raw
     return owners
 
@@ -655,15 +650,15 @@ def step(
 
     Pure and deterministic. Evidence that meets no condition is reported in
     :attr:`Step.rejected`; time still passes. ``domain`` is needed for signed evidence.
-    Raises :class:`StateError` only for inconsistent arguments.
+    Raises :class:`InvalidArgument` only for inconsistent arguments.
     """
     if not isinstance(contract, Contract) or not isinstance(state, ContractState):
-        raise StateError("step takes a Contract and its ContractState")
+        raise InvalidArgument("step takes a Contract and its ContractState")
     if state.contract != contract.id:
-        raise StateError(f"the state belongs to contract {state.contract}, not {contract.id}")
+        raise InvalidArgument(f"the state belongs to contract {state.contract}, not {contract.id}")
     now = _check_time(now)
     if domain is not None and not isinstance(domain, Domain):
-        raise StateError(f"domain must be a Domain, got {type(domain).__name__}")
+        raise InvalidArgument(f"domain must be a Domain, got {type(domain).__name__}")
     run = _Run(
         contract, _Escrow(state.escrow, _known(contract)), max(now, state.time), list(state.claims)
     )
@@ -674,11 +669,13 @@ def step(
     if evidence is None:
         return _finish(run, state, terms, None, state.settled)
     if was_closed:
-        return _finish(run, state, terms, Rejection.CONTRACT_CLOSED, state.settled)
+        return _finish(run, state, terms, CheckReason.CONTRACT_CLOSED, state.settled)
     try:
         terms, settled = _admit(run, state, terms, evidence, domain)
-    except Rejected as exc:
-        return _finish(run, state, terms, exc.reason, state.settled)
+    except Refused as exc:
+        reason = exc.reason
+        assert isinstance(reason, CheckReason)  # _admit refuses with a CheckReason only
+        return _finish(run, state, terms, reason, state.settled)
     rejected = None
     if not (run.met or run.ruled_out) and settled == state.settled:
         rejected = _reason(run)
@@ -686,7 +683,7 @@ def step(
 
 
 def _finish(
-    run: _Run, state: ContractState, terms: Term, rejected: Rejection | None, settled: int
+    run: _Run, state: ContractState, terms: Term, rejected: CheckReason | None, settled: int
 ) -> Step:
     if isinstance(terms, Close):
         run.escrow.refund_all(run)
@@ -706,35 +703,35 @@ def _finish(
     )
 
 
-def _reason(run: _Run) -> Rejection:
+def _reason(run: _Run) -> CheckReason:
     judge = run.judge
     reasons = list(run.reasons)
     if isinstance(judge, _ClaimJudge):
         for site in supply_sites(run.contract.terms):
             if supply_problem(judge.claim, site.condition) is None and run.now >= site.deadline:
-                reasons.append(Rejection.EXPIRED)
+                reasons.append(CheckReason.EXPIRED)
     order = _ORDERS.get(type(judge), ())
-    return closest(reasons, order) or Rejection.NOTHING_WAITING
+    return closest(reasons, order) or CheckReason.NOTHING_WAITING
 
 
 def _admit(
     run: _Run, state: ContractState, terms: Term, evidence: object, domain: Domain | None
 ) -> tuple[Term, int]:
     """Check ``evidence`` as a whole, then offer it to the waits; returns the terms and the
-    settlement version now applied. Raises :class:`Rejected` for evidence refused outright."""
+    settlement version now applied. Raises :class:`Refused` for evidence refused outright."""
     contract = run.contract
     if isinstance(evidence, BeaconRound):
         if contract.beacon is None or evidence.beacon != contract.beacon:
-            raise Rejected(Rejection.WRONG_BEACON, "a round of another beacon")
+            raise Refused(CheckReason.WRONG_BEACON, "a round of another beacon")
         try:
             evidence.verify()
         except SignatureError as exc:
-            raise Rejected(Rejection.BAD_SIGNATURE, str(exc)) from exc
+            raise Refused(CheckReason.BAD_SIGNATURE, str(exc)) from exc
         return _offer(run, terms, _RoundJudge(evidence)), state.settled
     if not isinstance(evidence, Signed):
-        raise Rejected(Rejection.UNSUPPORTED_EVIDENCE, f"{type(evidence).__name__} is no evidence")
+        raise Refused(CheckReason.UNSUPPORTED_EVIDENCE, f"{type(evidence).__name__} is no evidence")
     if domain is None:
-        raise StateError("a domain is needed to check signed evidence")
+        raise InvalidArgument("a domain is needed to check signed evidence")
     body = evidence.body
     if isinstance(body, Claim):
         claim = claim_envelope(evidence, domain)
@@ -743,22 +740,22 @@ def _admit(
     if isinstance(body, Ruling):
         ruling: Ruling = verify_envelope(evidence, Ruling, domain)
         if not any(evidence.signed_by(a) for a in contract.arbiters):
-            raise Rejected(Rejection.NOT_AN_ARBITER, "no arbiter of the contract signed it")
+            raise Refused(CheckReason.NOT_AN_ARBITER, "no arbiter of the contract signed it")
         if not ruling.final:
-            raise Rejected(Rejection.NOT_FINAL, f"a ruling at level {ruling.level} not final")
+            raise Refused(CheckReason.NOT_FINAL, f"a ruling at level {ruling.level} not final")
         if not evidence.signed_by(contract.arbiters[-1]):
             # Only the ladder's final arbiter speaks for the ladder: a lower level's ruling
             # becomes final when the final arbiter certifies that its appeal window lapsed.
-            raise Rejected(
-                Rejection.NOT_THE_FINAL_ARBITER,
+            raise Refused(
+                CheckReason.NOT_THE_FINAL_ARBITER,
                 f"final rulings come from {contract.arbiters[-1].name}, the final arbiter",
             )
         if ruling.contract is not None and ruling.contract != contract.id:
-            raise Rejected(Rejection.WRONG_CONTRACT, f"a ruling on contract {ruling.contract}")
+            raise Refused(CheckReason.WRONG_CONTRACT, f"a ruling on contract {ruling.contract}")
         return _offer(run, terms, _RulingJudge(ruling)), state.settled
     if isinstance(body, Settlement):
         return _settle(run, state, terms, evidence, domain)
-    raise Rejected(Rejection.UNSUPPORTED_EVIDENCE, f"a signed {body.KIND} is no evidence")
+    raise Refused(CheckReason.UNSUPPORTED_EVIDENCE, f"a signed {body.KIND} is no evidence")
 
 
 def _offer(run: _Run, terms: Term, judge: _Judge) -> Term:
@@ -771,10 +768,10 @@ def _settle(
 ) -> tuple[Term, int]:
     settlement: Settlement = verify_envelope(evidence, Settlement, domain)
     if settlement.contract != run.contract.id:
-        raise Rejected(Rejection.WRONG_CONTRACT, f"a settlement of {settlement.contract}")
+        raise Refused(CheckReason.WRONG_CONTRACT, f"a settlement of {settlement.contract}")
     if settlement.version <= state.settled:
-        raise Rejected(
-            Rejection.STALE_SETTLEMENT,
+        raise Refused(
+            CheckReason.STALE_SETTLEMENT,
             f"version {settlement.version}, but version {state.settled} is already applied",
         )
     signers = frozenset(k.raw for k in evidence.signers)
@@ -788,7 +785,7 @@ def _settle(
     if run.met:
         return terms, settlement.version
     if mismatch is not None:
-        raise Rejected(Rejection.ALLOCATION_MISMATCH, mismatch)
+        raise Refused(CheckReason.ALLOCATION_MISMATCH, mismatch)
     return terms, state.settled
 
 

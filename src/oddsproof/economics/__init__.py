@@ -7,7 +7,6 @@ from ._model import CheckRule as CheckRule
 from ._model import DisputeTable as DisputeTable
 from ._model import Expectation as Expectation
 from ._model import SimLevel as SimLevel
-from ._model import SimulationError as SimulationError
 from ._model import SimulationParams as SimulationParams
 from ._model import VerificationMode as VerificationMode
 from ._model import dispute_table as dispute_table
@@ -34,7 +33,6 @@ __all__ = [
     "Expectation",
     "SimLevel",
     "SimulationConfig",
-    "SimulationError",
     "SimulationParams",
     "SimulationResult",
     "VerificationMode",

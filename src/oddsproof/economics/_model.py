@@ -35,9 +35,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from oddsproof.arbitration import ArbitrationError
 from oddsproof.contracts import Ladder, Level
-from oddsproof.errors import OddsproofError
+from oddsproof.errors import InvalidArgument, OddsproofError
 from oddsproof.games import plan, threshold_probability, win_threshold
 from oddsproof.markets import (
     CheckPolicy,
@@ -58,10 +57,6 @@ Disputes draw their levels besides."""
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-
-class SimulationError(ArbitrationError, ValueError):
-    """A simulation parameter, configuration or sweep that does not hold together."""
 
 
 class CheckRule(enum.Enum):
@@ -105,25 +100,25 @@ def to_fraction(value: object) -> Fraction:
     """An exact number from an int, a Fraction, a float (taken by its shortest decimal form:
     0.1 is 1/10) or a string such as ``"1/10"`` or ``"1e-9"``."""
     if isinstance(value, bool):
-        raise SimulationError(f"expected a number, got {value!r}")
+        raise InvalidArgument(f"expected a number, got {value!r}")
     if isinstance(value, int | Fraction):
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise SimulationError(f"expected a finite number, got {value!r}")
+            raise InvalidArgument(f"expected a finite number, got {value!r}")
         return Fraction(repr(value))
     if isinstance(value, str):
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
-            raise SimulationError(f"expected a number such as 0.1 or 1/10, got {value!r}") from None
-    raise SimulationError(f"expected a number, got {value!r}")
+            raise InvalidArgument(f"expected a number such as 0.1 or 1/10, got {value!r}") from None
+    raise InvalidArgument(f"expected a number, got {value!r}")
 
 
 def _int_range(low: int, high: int = INT_LIMIT - 1) -> Any:
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         if type(value) is not int or not low <= value <= high:
-            raise SimulationError(
+            raise InvalidArgument(
                 f"{attr.name} must be an integer in [{low}, {high}], got {value!r}"
             )
 
@@ -138,7 +133,7 @@ def _fraction_range(low: Fraction, high: Fraction | None, *, open_low: bool = Fa
         if not ok:
             where = f"{'(' if open_low else '['}{low}, {high if high is not None else '∞'}"
             where += "]" if high is not None else ")"
-            raise SimulationError(f"{attr.name} must lie in {where}, got {value!r}")
+            raise InvalidArgument(f"{attr.name} must lie in {where}, got {value!r}")
 
     return check
 
@@ -154,7 +149,7 @@ def _pair(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         or len(value) != 2
         or not all(type(v) is int and 1 <= v < 1 << 32 for v in value)
     ):
-        raise SimulationError(f"{attr.name} is a pair of positive integers, got {value!r}")
+        raise InvalidArgument(f"{attr.name} is a pair of positive integers, got {value!r}")
 
 
 def _as_tuple(value: Any) -> Any:
@@ -178,9 +173,9 @@ class SimLevel:
 
 def _levels(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not 1 <= len(value) <= 8:
-        raise SimulationError("a ladder has 1 to 8 levels")
+        raise InvalidArgument("a ladder has 1 to 8 levels")
     if not all(isinstance(level, SimLevel) for level in value):
-        raise SimulationError("the ladder's levels are SimLevel values")
+        raise InvalidArgument("the ladder's levels are SimLevel values")
 
 
 def _member(cls: type[enum.Enum], value: Any) -> Any:
@@ -190,7 +185,7 @@ def _member(cls: type[enum.Enum], value: Any) -> Any:
         return cls(value)
     except ValueError:
         names = ", ".join(str(m.value) for m in cls)
-        raise SimulationError(f"expected one of {names}, got {value!r}") from None
+        raise InvalidArgument(f"expected one of {names}, got {value!r}") from None
 
 
 def _verification(value: Any) -> VerificationMode:
@@ -312,7 +307,7 @@ class SimulationParams:
     def __attrs_post_init__(self) -> None:
         solvers = self.solvers
         if not 1 <= solvers <= MAX_SOLVERS:
-            raise SimulationError(f"a point has 1 to {MAX_SOLVERS} solvers, got {solvers}")
+            raise InvalidArgument(f"a point has 1 to {MAX_SOLVERS} solvers, got {solvers}")
         self.ladder()  # the ladder's own rules (windows, fee covered by a forfeited bond)
 
     @property
@@ -335,19 +330,19 @@ class SimulationParams:
                 delta=self.delta,
             )
         except OddsproofError as exc:
-            raise SimulationError(f"the ladder: {exc}") from exc
+            raise InvalidArgument(f"the ladder: {exc}") from exc
 
     def replace(self, **changes: Any) -> SimulationParams:
         """These parameters with some changed (validated again)."""
         unknown = sorted(set(changes) - set(PARAMETER_NAMES))
         if unknown:
-            raise SimulationError(f"unknown parameter {unknown[0]!r}")
+            raise InvalidArgument(f"unknown parameter {unknown[0]!r}")
         try:
             return attrs.evolve(self, **changes)
         except (TypeError, ValueError) as exc:
-            if isinstance(exc, SimulationError):
+            if isinstance(exc, InvalidArgument):
                 raise
-            raise SimulationError(str(exc)) from exc
+            raise InvalidArgument(str(exc)) from exc
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as JSON-ready values (exact numbers as floats, levels as objects)."""
@@ -578,7 +573,7 @@ def compile_point(
     across the points of one sweep) reuses the k tables and dispute tables of points that
     differ only in other parameters."""
     if not isinstance(params, SimulationParams):
-        raise SimulationError("compile_point takes SimulationParams")
+        raise InvalidArgument("compile_point takes SimulationParams")
     memo = {} if memo is None else memo
     f = params.fraud_fraction
     ladder = params.ladder()
@@ -618,7 +613,7 @@ def compile_point(
             rep = params.rule is CheckRule.REPUTATION
             probation, cooloff = (params.probation, params.cooloff) if rep else (0, 0)
     except OddsproofError as exc:
-        raise SimulationError(str(exc)) from exc
+        raise InvalidArgument(str(exc)) from exc
     accuracy = [level.accuracy for level in params.levels]
     funds = params.adversary_funds_until
     lkey = (
@@ -751,9 +746,9 @@ def expected_values(params: SimulationParams, *, steps: int = 1) -> Expectation:
     same compiled numbers the simulation samples (the tests check the Monte Carlo means against
     them). Refused for the ``reputation`` rule, whose k depends on each solver's history."""
     if params.rule is CheckRule.REPUTATION and params.verification is VerificationMode.SPOT_CHECK:
-        raise SimulationError("the reputation rule has no closed form (k depends on history)")
+        raise InvalidArgument("the reputation rule has no closed form (k depends on history)")
     if type(steps) is not int or steps < 1:
-        raise SimulationError("steps is a positive integer")
+        raise InvalidArgument("steps is a positive integer")
     m = compile_point(params, steps=steps)
     k = int(m.k[0])
     audit = (

@@ -19,7 +19,8 @@ from typing import Any, Final
 
 import numpy as np
 
-from ._model import SimulationError
+from oddsproof.errors import InvalidArgument
+
 from ._sweep import SimulationConfig, SimulationResult
 
 TABLE_COLUMNS: Final = (
@@ -165,7 +166,7 @@ def write_plots(
         return None
     for name in (x, series):
         if not hasattr(result.points[0], name):
-            raise SimulationError(f"cannot plot against {name!r}: not a parameter")
+            raise InvalidArgument(f"cannot plot against {name!r}: not a parameter")
     target = Path(directory)
     mpl = (Figure, FigureCanvasAgg)
     return [

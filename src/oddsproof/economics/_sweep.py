@@ -27,7 +27,7 @@ from typing import Any, Final, TextIO
 import attrs
 import numpy as np
 
-from oddsproof.errors import OddsproofError
+from oddsproof.errors import InvalidArgument, OddsproofError
 
 from ._model import (
     PARAMETER_NAMES,
@@ -36,7 +36,6 @@ from ._model import (
     FloatArray,
     PointModel,
     SimLevel,
-    SimulationError,
     SimulationParams,
     Unit,
     _as_tuple,
@@ -61,24 +60,24 @@ def grid(
     """The cartesian product of ``sweep`` over ``base``, first key slowest (as nested loops
     written in the order given)."""
     if not isinstance(base, SimulationParams):
-        raise SimulationError("grid takes SimulationParams as its base")
+        raise InvalidArgument("grid takes SimulationParams as its base")
     names = list(sweep)
     for name in names:
         if name not in SWEEPABLE:
-            raise SimulationError(f"cannot sweep {name!r}: not a scalar parameter")
+            raise InvalidArgument(f"cannot sweep {name!r}: not a scalar parameter")
         values = sweep[name]
         if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
-            raise SimulationError(f"sweep.{name} is a non-empty list of values")
+            raise InvalidArgument(f"sweep.{name} is a non-empty list of values")
     size = math.prod(len(sweep[n]) for n in names)
     if size > MAX_POINTS:
-        raise SimulationError(f"the grid has {size} points, more than {MAX_POINTS}")
+        raise InvalidArgument(f"the grid has {size} points, more than {MAX_POINTS}")
     points = []
     for combo in itertools.product(*(sweep[n] for n in names)):
         changes = dict(zip(names, combo, strict=True))
         try:
             points.append(base.replace(**changes))
-        except SimulationError as exc:
-            raise SimulationError(f"sweep point {changes}: {exc}") from None
+        except InvalidArgument as exc:
+            raise InvalidArgument(f"sweep point {changes}: {exc}") from None
     return tuple(points)
 
 
@@ -105,14 +104,14 @@ class SimulationConfig:
             isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], tuple)
             for item in value
         ):
-            raise SimulationError("sweep is a tuple of (name, values) pairs")
+            raise InvalidArgument("sweep is a tuple of (name, values) pairs")
         grid(self.base, dict(value))  # every point valid
 
     @x.validator
     @series.validator
     def _axis(self, attr: attrs.Attribute[Any], value: Any) -> None:
         if value not in SWEEPABLE:
-            raise SimulationError(f"report.{attr.name} names a parameter, got {value!r}")
+            raise InvalidArgument(f"report.{attr.name} names a parameter, got {value!r}")
 
     def points(self) -> tuple[SimulationParams, ...]:
         """The grid's parameter points, in order."""
@@ -126,7 +125,7 @@ class SimulationConfig:
 
 def _count(name: str, value: Any, low: int, high: int) -> int:
     if type(value) is not int or not low <= value <= high:
-        raise SimulationError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+        raise InvalidArgument(f"{name} must be an integer in [{low}, {high}], got {value!r}")
     return value
 
 
@@ -150,35 +149,35 @@ _TOP_KEYS: Final = frozenset({"runs", "steps", "seed", "block", "params", "sweep
 
 def parse_config(doc: Any) -> SimulationConfig:
     """A :class:`SimulationConfig` from a parsed TOML or JSON document (see
-    ``docs/simulation.md``); anything malformed is a :class:`SimulationError`."""
+    ``docs/simulation.md``); anything malformed is a :class:`InvalidArgument`."""
     if not isinstance(doc, Mapping):
-        raise SimulationError("a configuration is a table (TOML) or an object (JSON)")
+        raise InvalidArgument("a configuration is a table (TOML) or an object (JSON)")
     unknown = sorted(set(doc) - _TOP_KEYS)
     if unknown:
-        raise SimulationError(f"unknown configuration key {unknown[0]!r}")
+        raise InvalidArgument(f"unknown configuration key {unknown[0]!r}")
     params = doc.get("params", {})
     if not isinstance(params, Mapping):
-        raise SimulationError("params is a table of parameters")
+        raise InvalidArgument("params is a table of parameters")
     fields: dict[str, Any] = {}
     for name, value in params.items():
         if name not in PARAMETER_NAMES:
-            raise SimulationError(f"unknown parameter params.{name}")
+            raise InvalidArgument(f"unknown parameter params.{name}")
         fields[name] = _levels(value) if name == "levels" else value
     try:
         base = SimulationParams(**fields)
-    except (TypeError, ValueError) as exc:  # SimulationError, or attrs' own (wrong types)
-        raise SimulationError(f"params: {exc}") from None
+    except (TypeError, ValueError) as exc:  # InvalidArgument, or attrs' own (wrong types)
+        raise InvalidArgument(f"params: {exc}") from None
     sweep = doc.get("sweep", {})
     if not isinstance(sweep, Mapping):
-        raise SimulationError("sweep is a table of parameter: [values]")
+        raise InvalidArgument("sweep is a table of parameter: [values]")
     pairs = []
     for name, values in sweep.items():
         if not isinstance(values, list):
-            raise SimulationError(f"sweep.{name} is a list of values")
+            raise InvalidArgument(f"sweep.{name} is a list of values")
         pairs.append((name, tuple(_as_tuple(v) for v in values)))
     report = doc.get("report", {})
     if not isinstance(report, Mapping) or set(report) - {"x", "series"}:
-        raise SimulationError("report takes x and series (parameter names)")
+        raise InvalidArgument("report takes x and series (parameter names)")
     swept = [name for name, _ in pairs]
     x = report.get("x", swept[0] if swept else "claim_bond")
     series = report.get("series", swept[1] if len(swept) > 1 else "audit_rate")
@@ -196,15 +195,15 @@ def parse_config(doc: Any) -> SimulationConfig:
 
 def _levels(value: Any) -> tuple[SimLevel, ...]:
     if not isinstance(value, list) or not value:
-        raise SimulationError("params.levels is a list of {fee, bond, window, accuracy}")
+        raise InvalidArgument("params.levels is a list of {fee, bond, window, accuracy}")
     levels = []
     for i, spec in enumerate(value):
         if not isinstance(spec, Mapping) or set(spec) - {"fee", "bond", "window", "accuracy"}:
-            raise SimulationError(f"params.levels[{i}] takes fee, bond, window and accuracy")
+            raise InvalidArgument(f"params.levels[{i}] takes fee, bond, window and accuracy")
         try:
             levels.append(SimLevel(**spec))
-        except (SimulationError, TypeError) as exc:
-            raise SimulationError(f"params.levels[{i}]: {exc}") from None
+        except (InvalidArgument, TypeError) as exc:
+            raise InvalidArgument(f"params.levels[{i}]: {exc}") from None
     return tuple(levels)
 
 
@@ -216,7 +215,7 @@ def load_config(path: str | Path | None = None) -> SimulationConfig:
     file = Path(path)
     data = file.read_bytes()[: MAX_CONFIG + 1]  # OSError: the caller reports the file
     if len(data) > MAX_CONFIG:
-        raise SimulationError(f"{file}: larger than {MAX_CONFIG} bytes")
+        raise InvalidArgument(f"{file}: larger than {MAX_CONFIG} bytes")
     try:
         text = data.decode("utf-8")
         if file.suffix.lower() == ".toml":
@@ -224,15 +223,15 @@ def load_config(path: str | Path | None = None) -> SimulationConfig:
         elif file.suffix.lower() == ".json":
             doc = json.loads(text)
         else:
-            raise SimulationError(f"{file}: a configuration is a .toml or .json file")
+            raise InvalidArgument(f"{file}: a configuration is a .toml or .json file")
     except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SimulationError(f"{file}: not valid {file.suffix[1:].upper()}: {exc}") from None
+        raise InvalidArgument(f"{file}: not valid {file.suffix[1:].upper()}: {exc}") from None
     except RecursionError:
-        raise SimulationError(f"{file}: nests too deeply") from None
+        raise InvalidArgument(f"{file}: nests too deeply") from None
     try:
         return parse_config(doc)
-    except SimulationError as exc:
-        raise SimulationError(f"{file}: {exc}") from None
+    except InvalidArgument as exc:
+        raise InvalidArgument(f"{file}: {exc}") from None
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -258,7 +257,7 @@ class SimulationResult:
     def estimate(self, point: int, metric: str) -> tuple[float, float]:
         """(mean, standard error) of a summary metric at one point (see :data:`SUMMARY`)."""
         if metric not in SUMMARY:
-            raise SimulationError(f"unknown metric {metric!r}")
+            raise InvalidArgument(f"unknown metric {metric!r}")
         numerator, denominator = SUMMARY[metric]
         return _ratio(self._series(point, numerator), self._series(point, denominator))
 
@@ -424,9 +423,9 @@ def simulate(
     started = time.perf_counter()
     plist = (points,) if isinstance(points, SimulationParams) else tuple(points)
     if not plist or not all(isinstance(p, SimulationParams) for p in plist):
-        raise SimulationError("simulate takes SimulationParams or a non-empty sequence of them")
+        raise InvalidArgument("simulate takes SimulationParams or a non-empty sequence of them")
     if len(plist) > MAX_POINTS:
-        raise SimulationError(f"at most {MAX_POINTS} points")
+        raise InvalidArgument(f"at most {MAX_POINTS} points")
     _count("runs", runs, 2, MAX_RUNS)
     _count("steps", steps, 1, MAX_STEPS)
     _count("seed", seed, 0, (1 << 63) - 1)
@@ -435,7 +434,7 @@ def simulate(
     if chunk_blocks is not None:
         _count("chunk_blocks", chunk_blocks, 1, MAX_POINTS * MAX_RUNS)
     if executor is not None and not isinstance(executor, concurrent.futures.Executor):
-        raise SimulationError("executor is a concurrent.futures.Executor")
+        raise InvalidArgument("executor is a concurrent.futures.Executor")
     memo: dict[Any, Any] = {}
     models = {p: compile_point(params, steps=steps, memo=memo) for p, params in enumerate(plist)}
     units = [
@@ -491,7 +490,7 @@ def _run_remote(
     collect: Any,
 ) -> None:
     """Submit every chunk and collect them as they finish; a worker's failure becomes a
-    :class:`SimulationError` (third-party exceptions never escape)."""
+    :class:`InvalidArgument` (third-party exceptions never escape)."""
     futures: dict[concurrent.futures.Future[list[dict[str, Any]]], list[Unit]] = {}
     try:
         for chunk in chunks:
@@ -504,7 +503,7 @@ def _run_remote(
     except Exception as exc:  # an executor's or a worker's failure, translated
         for future in futures:
             future.cancel()
-        raise SimulationError(f"a simulation worker failed ({type(exc).__name__}): {exc}") from exc
+        raise InvalidArgument(f"a simulation worker failed ({type(exc).__name__}): {exc}") from exc
 
 
 def run_config(
@@ -516,7 +515,7 @@ def run_config(
 ) -> SimulationResult:
     """Run a whole configuration (its grid, sizes and seed)."""
     if not isinstance(config, SimulationConfig):
-        raise SimulationError("run_config takes a SimulationConfig")
+        raise InvalidArgument("run_config takes a SimulationConfig")
     return simulate(
         config.points(),
         runs=config.runs,
@@ -540,7 +539,7 @@ def dask_executor(
     try:
         import distributed  # noqa: PLC0415 - optional dependency
     except ImportError:
-        raise SimulationError(
+        raise InvalidArgument(
             "the Dask executor needs the dask extra: pip install 'oddsproof[dask]'"
         ) from None
     _count("workers", workers, 1, 1024)
@@ -565,5 +564,5 @@ def dask_executor(
         except OddsproofError:
             raise
         except Exception as exc:  # Dask's failures, translated
-            raise SimulationError(f"cannot start the Dask client: {exc}") from exc
+            raise InvalidArgument(f"cannot start the Dask client: {exc}") from exc
         yield client.get_executor()

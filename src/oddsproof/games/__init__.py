@@ -4,16 +4,14 @@ seeds and redemption (``docs/spot-checks.md``, ``docs/bisection.md``, ``docs/lot
 """
 
 from ._beacon import Beacon as Beacon
-from ._beacon import BeaconError as BeaconError
+from ._beacon import BeaconReason as BeaconReason
 from ._beacon import BeaconScheme as BeaconScheme
 from ._beacon import BeaconSpec as BeaconSpec
 from ._beacon import Ed25519Beacon as Ed25519Beacon
 from ._beacon import ExternalBeacon as ExternalBeacon
 from ._beacon import ExternalRound as ExternalRound
 from ._beacon import LocalBeacon as LocalBeacon
-from ._beacon import RoundNotPublished as RoundNotPublished
 from ._bisection import BisectionChallenge as BisectionChallenge
-from ._bisection import BisectionError as BisectionError
 from ._bisection import BisectionGame as BisectionGame
 from ._bisection import BisectionMove as BisectionMove
 from ._bisection import BisectionOutcome as BisectionOutcome
@@ -22,15 +20,10 @@ from ._bisection import BisectionReason as BisectionReason
 from ._bisection import BisectionRole as BisectionRole
 from ._bisection import BisectionSetup as BisectionSetup
 from ._bisection import BisectionTranscript as BisectionTranscript
-from ._bisection import ClockError as ClockError
 from ._bisection import CostModel as CostModel
-from ._bisection import GameOverError as GameOverError
-from ._bisection import MoveError as MoveError
 from ._bisection import PickMove as PickMove
 from ._bisection import RevealMove as RevealMove
-from ._bisection import SetupError as SetupError
 from ._bisection import SplitMove as SplitMove
-from ._bisection import TranscriptError as TranscriptError
 from ._bisection import check_transcript as check_transcript
 from ._bisection import choose_arity as choose_arity
 from ._bisection import game_cost as game_cost
@@ -42,15 +35,11 @@ from ._computation import SerialComputation as SerialComputation
 from ._computation import code_digest as code_digest
 from ._computation import input_id as input_id
 from ._computation import value_bytes as value_bytes
-from ._errors import GamesError as GamesError
-from ._errors import ParameterError as ParameterError
-from ._judge import JudgeError as JudgeError
 from ._judge import check_ruling as check_ruling
 from ._judge import judge_bisection as judge_bisection
 from ._merkle import InclusionProof as InclusionProof
 from ._merkle import MerkleTree as MerkleTree
 from ._merkle import MultiProof as MultiProof
-from ._merkle import ProofError as ProofError
 from ._merkle import leaf_hashes as leaf_hashes
 from ._merkle import leaf_hashes_of_rows as leaf_hashes_of_rows
 from ._merkle import split_multi_proof as split_multi_proof
@@ -59,7 +48,6 @@ from ._merkle import verify_chunk as verify_chunk
 from ._merkle import verify_inclusion as verify_inclusion
 from ._merkle import verify_many as verify_many
 from ._noise import NoiseCalibration as NoiseCalibration
-from ._noise import NoiseError as NoiseError
 from ._noise import SeedSchedule as SeedSchedule
 from ._noise import analytic_noise as analytic_noise
 from ._noise import calibrate_noise as calibrate_noise
@@ -82,7 +70,6 @@ from ._players import play_bisection as play_bisection
 from ._quantize import quantize as quantize
 from ._quantize import quantized_bytes as quantized_bytes
 from ._redeem import AccountState as AccountState
-from ._redeem import LotteryLedgerError as LotteryLedgerError
 from ._redeem import Redemption as Redemption
 from ._redeem import RedemptionOutcome as RedemptionOutcome
 from ._redeem import UnlockRequest as UnlockRequest
@@ -99,12 +86,11 @@ from ._redeem import withdraw as withdraw
 from ._spotcheck import Challenge as Challenge
 from ._spotcheck import CommittedOutput as CommittedOutput
 from ._spotcheck import FraudProof as FraudProof
-from ._spotcheck import FraudProofError as FraudProofError
 from ._spotcheck import Opening as Opening
 from ._spotcheck import OutputCommitment as OutputCommitment
 from ._spotcheck import SpotCheckCertificate as SpotCheckCertificate
-from ._spotcheck import SpotCheckError as SpotCheckError
 from ._spotcheck import SpotCheckOutcome as SpotCheckOutcome
+from ._spotcheck import SpotCheckReason as SpotCheckReason
 from ._spotcheck import SpotCheckResult as SpotCheckResult
 from ._spotcheck import beacon_challenge as beacon_challenge
 from ._spotcheck import certificate_ruling as certificate_ruling
@@ -122,9 +108,8 @@ from ._tickets import Ticket as Ticket
 from ._tickets import TicketBatch as TicketBatch
 from ._tickets import TicketBundle as TicketBundle
 from ._tickets import TicketIssuer as TicketIssuer
+from ._tickets import TicketReason as TicketReason
 from ._tickets import TicketReceiver as TicketReceiver
-from ._tickets import TicketRejected as TicketRejected
-from ._tickets import TicketRejection as TicketRejection
 from ._tickets import WinningTicket as WinningTicket
 from ._tickets import batch_tree as batch_tree
 from ._tickets import check_ticket as check_ticket
@@ -132,7 +117,6 @@ from ._tickets import round_randomness as round_randomness
 from ._tickets import threshold_probability as threshold_probability
 from ._tickets import win_threshold as win_threshold
 from ._trace import Checkpoints as Checkpoints
-from ._trace import TraceError as TraceError
 from ._trace import commit_trace as commit_trace
 from ._trace import run_one_step as run_one_step
 from ._trace import serial_claim as serial_claim
@@ -140,11 +124,10 @@ from ._trace import serial_claim as serial_claim
 __all__ = [
     "AccountState",
     "Beacon",
-    "BeaconError",
+    "BeaconReason",
     "BeaconScheme",
     "BeaconSpec",
     "BisectionChallenge",
-    "BisectionError",
     "BisectionGame",
     "BisectionMove",
     "BisectionOutcome",
@@ -156,58 +139,43 @@ __all__ = [
     "BisectionTranscript",
     "Challenge",
     "Checkpoints",
-    "ClockError",
     "CommittedOutput",
     "CostModel",
     "Ed25519Beacon",
     "ExternalBeacon",
     "ExternalRound",
     "FraudProof",
-    "FraudProofError",
-    "GameOverError",
-    "GamesError",
     "HonestChallenger",
     "HonestSerialSolver",
     "HonestSolver",
     "InclusionProof",
-    "JudgeError",
     "LocalBeacon",
     "LotteryAccount",
-    "LotteryLedgerError",
     "MerkleTree",
-    "MoveError",
     "MultiProof",
     "NoiseCalibration",
-    "NoiseError",
     "Opening",
     "OutputCommitment",
     "ParallelComputation",
     "ParallelSolver",
-    "ParameterError",
     "PickMove",
-    "ProofError",
     "Redemption",
     "RedemptionOutcome",
     "RevealMove",
-    "RoundNotPublished",
     "SeedSchedule",
     "SerialComputation",
-    "SetupError",
     "SplitMove",
     "SpotCheckCertificate",
-    "SpotCheckError",
     "SpotCheckOutcome",
+    "SpotCheckReason",
     "SpotCheckResult",
     "StepCommitment",
     "Ticket",
     "TicketBatch",
     "TicketBundle",
     "TicketIssuer",
+    "TicketReason",
     "TicketReceiver",
-    "TicketRejected",
-    "TicketRejection",
-    "TraceError",
-    "TranscriptError",
     "UnlockRequest",
     "WinningTicket",
     "account_state",

@@ -32,10 +32,8 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from oddsproof.contracts import BeaconRound, beacon_message
-from oddsproof.errors import SignatureError
+from oddsproof.errors import InvalidArgument, Reason, Refused, SignatureError
 from oddsproof.wire import INT_LIMIT, Canonical, Digest, Identity, PublicKey, canonical, tagged_hash
-
-from ._errors import GamesError, ParameterError
 
 EXTERNAL_RANDOMNESS_TAG: Final = "oddsproof/external-randomness/v1"
 MAX_SOURCE: Final = 128
@@ -43,11 +41,10 @@ MAX_SOURCE: Final = 128
 VALUE_SIZE: Final = 32
 
 
-class BeaconError(GamesError, ValueError):
-    """A beacon value that does not verify, comes from another beacon, or cannot be had."""
+class BeaconReason(Reason):
+    """Why a beacon refused to give a round."""
 
-
-class RoundNotPublished(BeaconError):
+    NOT_PUBLISHED = "not-published"
     """A round asked for before its publication time: nobody may know it yet."""
 
 
@@ -62,7 +59,7 @@ class BeaconScheme(enum.Enum):
 
 def _check_time(name: str, value: object) -> int:
     if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise ParameterError(f"{name} must be an integer in 0 .. 2**63 - 1, got {value!r}")
+        raise InvalidArgument(f"{name} must be an integer in 0 .. 2**63 - 1, got {value!r}")
     return value
 
 
@@ -72,7 +69,7 @@ def _time(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
 
 def _period(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
     if type(value) is not int or not 1 <= value < 1 << 32:
-        raise ParameterError(f"{attr.name} must be an integer in 1 .. 2**32 - 1, got {value!r}")
+        raise InvalidArgument(f"{attr.name} must be an integer in 1 .. 2**32 - 1, got {value!r}")
 
 
 def _source(_inst: object, _attr: object, value: Any) -> None:
@@ -84,7 +81,7 @@ def _source(_inst: object, _attr: object, value: Any) -> None:
         or not value.isascii()
         or not value.isprintable()
     ):
-        raise ParameterError(f"a source name is 1 to {MAX_SOURCE} printable ASCII characters")
+        raise InvalidArgument(f"a source name is 1 to {MAX_SOURCE} printable ASCII characters")
 
 
 def _round_number(round_number: object) -> int:
@@ -108,9 +105,9 @@ class BeaconSpec(Canonical):
     @period.validator
     def _consistent(self, _attr: object, _value: int) -> None:
         if self.scheme is BeaconScheme.ED25519 and (self.key is None or self.source is not None):
-            raise ParameterError("an Ed25519 beacon has a key and no source name")
+            raise InvalidArgument("an Ed25519 beacon has a key and no source name")
         if self.scheme is BeaconScheme.EXTERNAL and (self.key is not None or self.source is None):
-            raise ParameterError("an external beacon has a source name and no key")
+            raise InvalidArgument("an external beacon has a source name and no key")
 
     def time_of(self, round_number: int) -> int:
         """When round ``round_number`` is published."""
@@ -142,7 +139,7 @@ class ExternalRound(Canonical):
     @value.validator
     def _size(self, _attr: object, value: Any) -> None:
         if not isinstance(value, bytes) or len(value) != VALUE_SIZE:
-            raise ParameterError(f"an external beacon value is {VALUE_SIZE} bytes")
+            raise InvalidArgument(f"an external beacon value is {VALUE_SIZE} bytes")
 
     @property
     def randomness(self) -> Digest:
@@ -168,7 +165,7 @@ class Beacon(abc.ABC):
 
     def __init__(self, spec: BeaconSpec) -> None:
         if not isinstance(spec, BeaconSpec):
-            raise ParameterError("a beacon needs a BeaconSpec")
+            raise InvalidArgument("a beacon needs a BeaconSpec")
         self.spec = spec
 
     @property
@@ -190,14 +187,15 @@ class Beacon(abc.ABC):
 
     def _not_before(self, round_number: int, now: int) -> None:
         if not self.published(round_number, now):
-            raise RoundNotPublished(
+            raise Refused(
+                BeaconReason.NOT_PUBLISHED,
                 f"round {round_number} is published at {self.time_of(round_number)}, not yet at"
-                f" {now}"
+                f" {now}",
             )
 
     @abc.abstractmethod
     def value(self, round_number: int, *, now: int) -> RoundValue:
-        """The published value of ``round_number``; :class:`RoundNotPublished` before its time."""
+        """The published value of ``round_number``; a ``NOT_PUBLISHED`` refusal before its time."""
 
     @abc.abstractmethod
     def randomness(self, value: RoundValue) -> Digest:
@@ -213,7 +211,7 @@ class Ed25519Beacon(Beacon):
 
     def __init__(self, key: PublicKey, *, genesis: int, period: int) -> None:
         if not isinstance(key, PublicKey):
-            raise ParameterError("an Ed25519 beacon is named by its PublicKey")
+            raise InvalidArgument("an Ed25519 beacon is named by its PublicKey")
         super().__init__(BeaconSpec(BeaconScheme.ED25519, key, None, genesis, period))
         self._rounds: dict[int, BeaconRound] = {}
 
@@ -221,7 +219,7 @@ class Ed25519Beacon(Beacon):
     def from_spec(cls, spec: BeaconSpec) -> Ed25519Beacon:
         """The client of the Ed25519 beacon ``spec`` describes."""
         if not isinstance(spec, BeaconSpec) or spec.scheme is not BeaconScheme.ED25519:
-            raise ParameterError("not the spec of an Ed25519 beacon")
+            raise InvalidArgument("not the spec of an Ed25519 beacon")
         assert spec.key is not None
         return cls(spec.key, genesis=spec.genesis, period=spec.period)
 
@@ -234,13 +232,13 @@ class Ed25519Beacon(Beacon):
     def randomness(self, value: RoundValue) -> Digest:
         """Check the round's signature under this beacon's key; return SHA-256 of it."""
         if not isinstance(value, BeaconRound):
-            raise BeaconError("an Ed25519 beacon publishes BeaconRound values")
+            raise InvalidArgument("an Ed25519 beacon publishes BeaconRound values")
         if value.beacon != self.key:
-            raise BeaconError("the round was signed by another beacon")
+            raise InvalidArgument("the round was signed by another beacon")
         try:
             value.verify()
         except SignatureError as exc:
-            raise BeaconError(f"round {value.round} does not verify: {exc}") from exc
+            raise InvalidArgument(f"round {value.round} does not verify: {exc}") from exc
         return value.randomness
 
     def receive(self, value: BeaconRound) -> Digest:
@@ -254,7 +252,7 @@ class Ed25519Beacon(Beacon):
         self._not_before(round_number, now)
         found = self._rounds.get(round_number)
         if found is None:
-            raise BeaconError(f"round {round_number} has not been received")
+            raise InvalidArgument(f"round {round_number} has not been received")
         return found
 
 
@@ -267,7 +265,7 @@ class LocalBeacon(Ed25519Beacon):
 
     def __init__(self, identity: Identity, *, genesis: int, period: int) -> None:
         if not isinstance(identity, Identity):
-            raise ParameterError("a local beacon signs with an Identity")
+            raise InvalidArgument("a local beacon signs with an Identity")
         super().__init__(identity.key, genesis=genesis, period=period)
         self._identity = identity
 
@@ -305,7 +303,7 @@ class ExternalBeacon(Beacon):
     ) -> None:
         super().__init__(BeaconSpec(BeaconScheme.EXTERNAL, None, source, genesis, period))
         if not callable(fetch) or (check is not None and not callable(check)):
-            raise ParameterError("fetch (and check, if given) must be callables")
+            raise InvalidArgument("fetch (and check, if given) must be callables")
         self._fetch = fetch
         self._check = check
 
@@ -313,9 +311,9 @@ class ExternalBeacon(Beacon):
         try:
             raw = self._fetch(round_number)
         except Exception as exc:  # the source is user code: any failure is a beacon error
-            raise BeaconError(f"the source failed for round {round_number}: {exc}") from exc
+            raise InvalidArgument(f"the source failed for round {round_number}: {exc}") from exc
         if raw is not None and (not isinstance(raw, bytes) or len(raw) != VALUE_SIZE):
-            raise BeaconError(f"the source returned something other than {VALUE_SIZE} bytes")
+            raise InvalidArgument(f"the source returned something other than {VALUE_SIZE} bytes")
         return raw
 
     def value(self, round_number: int, *, now: int) -> RoundValue:
@@ -323,22 +321,22 @@ class ExternalBeacon(Beacon):
         self._not_before(round_number, now)
         raw = self._fetched(round_number)
         if raw is None:
-            raise BeaconError(f"the source has no value for round {round_number} yet")
+            raise InvalidArgument(f"the source has no value for round {round_number} yet")
         return ExternalRound(self.id, round_number, raw)
 
     def randomness(self, value: RoundValue) -> Digest:
         """Check ``value`` with ``check`` (or against ``fetch``); return its randomness."""
         if not isinstance(value, ExternalRound):
-            raise BeaconError("an external beacon publishes ExternalRound values")
+            raise InvalidArgument("an external beacon publishes ExternalRound values")
         if value.beacon != self.id:
-            raise BeaconError("the value names another beacon")
+            raise InvalidArgument("the value names another beacon")
         if self._check is not None:
             try:
                 genuine = self._check(value.round, value.value)
             except Exception as exc:  # user code
-                raise BeaconError(f"the check failed for round {value.round}: {exc}") from exc
+                raise InvalidArgument(f"the check failed for round {value.round}: {exc}") from exc
             if genuine is not True:
-                raise BeaconError(f"the source does not vouch for round {value.round}'s value")
+                raise InvalidArgument(f"the source does not vouch for round {value.round}'s value")
         elif self._fetched(value.round) != value.value:
-            raise BeaconError(f"round {value.round}'s value is not the source's")
+            raise InvalidArgument(f"round {value.round}'s value is not the source's")
         return value.randomness

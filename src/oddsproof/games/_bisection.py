@@ -39,16 +39,21 @@ import attrs
 import numpy as np
 
 from oddsproof.contracts import Claim
-from oddsproof.errors import SignatureError
+from oddsproof.errors import (
+    InvalidArgument,
+    OddsproofError,
+    Reason,
+    Refused,
+    SignatureError,
+    WrongType,
+)
 from oddsproof.wire import INT_LIMIT, Canonical, Digest, Domain, Identity, Party, Signed, canonical
 
 from ._computation import Array, SerialComputation, input_id
-from ._errors import GamesError, ParameterError
-from ._merkle import MultiProof, ProofError, verify_many
+from ._merkle import MultiProof, verify_many
 from ._trace import (
     MAX_STATE_BYTES,
     MAX_STATE_DIMENSIONS,
-    TraceError,
     leaf_of,
     run_one_step,
     state_fields,
@@ -62,37 +67,13 @@ MIN_STEPS: Final = 2
 """A one-step run needs no game: the judge re-runs it directly."""
 
 
-class BisectionError(GamesError):
-    """Root of the errors of bisection games."""
-
-
-class MoveError(BisectionError, ValueError):
-    """A move the game refuses outright: unsigned, misdirected or not chained; nothing changes."""
-
-
-class ClockError(BisectionError, ValueError):
-    """A time reading that goes backwards or does not match the referee's clock."""
-
-
-class GameOverError(BisectionError):
-    """A move offered after the game was decided (by a timeout or a rule)."""
-
-
-class TranscriptError(BisectionError, ValueError):
-    """A transcript that does not replay: an altered, reordered or foreign move."""
-
-
-class SetupError(BisectionError, ValueError):
-    """Game parameters that cannot make a fair game (or a claim that does not verify)."""
-
-
 # ---------------------------------------------------------------------------------------------
 # Rounds, split points and the choice of k
 
 
 def _int_arg(name: str, value: object, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise InvalidArgument(f"{name} must be an integer >= {minimum}, got {value!r}")
     return value
 
 
@@ -117,10 +98,10 @@ def split_points(lo: int, hi: int, arity: int, interval: int, rounds_left: int) 
     """
     n = hi - lo
     if lo < 0 or n < 2 or rounds_left < 1:
-        raise ParameterError(f"cannot split [{lo}, {hi}] with {rounds_left} rounds left")
+        raise InvalidArgument(f"cannot split [{lo}, {hi}] with {rounds_left} rounds left")
     cap = arity ** (rounds_left - 1)
     if n > arity * cap:
-        raise ParameterError(f"[{lo}, {hi}] cannot end within {rounds_left} rounds of {arity}")
+        raise InvalidArgument(f"[{lo}, {hi}] cannot end within {rounds_left} rounds of {arity}")
     if lo % interval == 0 and hi % interval == 0:
         segments = n // interval
         if segments >= arity and -(-segments // arity) * interval <= cap:
@@ -167,7 +148,7 @@ def game_cost(
     _int_arg("interval", interval, 1)
     _int_arg("arity", arity, 2)
     if steps % interval:
-        raise ParameterError("the interval must divide the number of steps")
+        raise InvalidArgument("the interval must divide the number of steps")
     lo, hi = 0, steps
     rounds = max_rounds(steps, arity)
     hashes = 0
@@ -207,11 +188,11 @@ def choose_arity(
     """
     _int_arg("max_arity", max_arity, 2)
     if max_arity > MAX_ARITY:
-        raise ParameterError(f"max_arity is at most {MAX_ARITY}")
+        raise InvalidArgument(f"max_arity is at most {MAX_ARITY}")
     costs = (("round_cost", round_cost), ("hash_cost", hash_cost), ("step_cost", step_cost))
     for name, value in costs:
         if not isinstance(value, int | float) or not 0 <= value < float("inf"):
-            raise ParameterError(f"{name} must be a finite non-negative number")
+            raise InvalidArgument(f"{name} must be a finite non-negative number")
     best = game_cost(
         steps, interval, 2, round_cost=round_cost, hash_cost=hash_cost, step_cost=step_cost
     )
@@ -232,17 +213,17 @@ def choose_arity(
 
 def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise MoveError(f"{attr.name} must be an integer in [0, 2**63), got {value!r}")
+        raise InvalidArgument(f"{attr.name} must be an integer in [0, 2**63), got {value!r}")
 
 
 def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 1 <= value < INT_LIMIT:
-        raise SetupError(f"{attr.name} must be a positive integer, got {value!r}")
+        raise InvalidArgument(f"{attr.name} must be a positive integer, got {value!r}")
 
 
 def _setup_time(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise SetupError(f"{attr.name} must be an integer in [0, 2**63), got {value!r}")
+        raise InvalidArgument(f"{attr.name} must be an integer in [0, 2**63), got {value!r}")
 
 
 _digest = attrs.validators.instance_of(Digest)
@@ -250,12 +231,12 @@ _digest = attrs.validators.instance_of(Digest)
 
 def _signed_claim(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, Signed) or not isinstance(value.body, Claim):
-        raise SetupError("a game disputes a signed Claim")
+        raise InvalidArgument("a game disputes a signed Claim")
     trace = value.body.trace
     if trace is None:
-        raise SetupError("only a serial claim (one with a trace commitment) can be bisected")
+        raise InvalidArgument("only a serial claim (one with a trace commitment) can be bisected")
     if trace.steps < MIN_STEPS:
-        raise SetupError(f"a bisection game needs at least {MIN_STEPS} steps")
+        raise InvalidArgument(f"a bisection game needs at least {MIN_STEPS} steps")
 
 
 @canonical("bisection-game")
@@ -283,18 +264,18 @@ class BisectionSetup(Canonical):
     def _two_parties(self, _attr: object, value: Party) -> None:
         claim = self.claim.body if isinstance(self.claim, Signed) else None
         if isinstance(claim, Claim) and claim.claimant.key == value.key:
-            raise SetupError("the challenger must not be the solver")
+            raise InvalidArgument("the challenger must not be the solver")
 
     @arity.validator
     def _arity(self, _attr: object, value: int) -> None:
         if type(value) is int and not 2 <= value <= MAX_ARITY:
-            raise SetupError(f"arity must lie in [2, {MAX_ARITY}], got {value}")
+            raise InvalidArgument(f"arity must lie in [2, {MAX_ARITY}], got {value}")
 
     @deadline.validator
     def _nested(self, _attr: object, value: int) -> None:
         ends = self.start + self.solver_clock + self.challenger_clock
         if type(value) is int and ends + self.delta > value:
-            raise SetupError(
+            raise InvalidArgument(
                 f"the game may run until {ends}, which must be at least Δ = {self.delta}"
                 f" before its parent deadline {value}"
             )
@@ -351,24 +332,24 @@ class BisectionChallenge(BisectionMove):
 
 def _points(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not 2 <= len(value) <= MAX_ARITY + 1:
-        raise MoveError(f"a split posts 2 to {MAX_ARITY + 1} points")
+        raise InvalidArgument(f"a split posts 2 to {MAX_ARITY + 1} points")
     if not all(type(p) is int and 0 <= p < INT_LIMIT for p in value):
-        raise MoveError("points are non-negative integers")
+        raise InvalidArgument("points are non-negative integers")
     if any(b <= a for a, b in itertools.pairwise(value)):
-        raise MoveError("points must be strictly increasing")
+        raise InvalidArgument("points must be strictly increasing")
 
 
 def _hashes(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(h, Digest) for h in value):
-        raise MoveError("hashes are a tuple of digests")
+        raise InvalidArgument("hashes are a tuple of digests")
 
 
 def _interval(inst: object, _attr: object, value: Any) -> None:
     if type(value) is not int or not 0 < value < INT_LIMIT:
-        raise MoveError(f"hi must be a positive integer, got {value!r}")
+        raise InvalidArgument(f"hi must be a positive integer, got {value!r}")
     lo = getattr(inst, "lo", None)
     if type(lo) is int and not lo < value:
-        raise MoveError("an interval [lo, hi] needs lo < hi")
+        raise InvalidArgument("an interval [lo, hi] needs lo < hi")
 
 
 @canonical("bisection-split")
@@ -391,7 +372,7 @@ class SplitMove(BisectionMove):
     @hashes.validator
     def _one_per_point(self, _attr: object, value: tuple[Digest, ...]) -> None:
         if isinstance(self.points, tuple) and len(value) != len(self.points):
-            raise MoveError("a split posts one hash per point")
+            raise InvalidArgument("a split posts one hash per point")
 
 
 @canonical("bisection-pick")
@@ -405,19 +386,19 @@ class PickMove(BisectionMove):
 
 def _dtype(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str) or not 1 <= len(value) <= 8 or not value.isascii():
-        raise MoveError("a state dtype is a short ASCII string such as '<u8'")
+        raise InvalidArgument("a state dtype is a short ASCII string such as '<u8'")
 
 
 def _shape(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or len(value) > MAX_STATE_DIMENSIONS:
-        raise MoveError(f"a state shape has at most {MAX_STATE_DIMENSIONS} dimensions")
+        raise InvalidArgument(f"a state shape has at most {MAX_STATE_DIMENSIONS} dimensions")
     if not all(type(d) is int and 0 <= d < INT_LIMIT for d in value):
-        raise MoveError("a state shape holds non-negative integers")
+        raise InvalidArgument("a state shape holds non-negative integers")
 
 
 def _data(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or len(value) > MAX_STATE_BYTES:
-        raise MoveError(f"state data is at most {MAX_STATE_BYTES} bytes")
+        raise InvalidArgument(f"state data is at most {MAX_STATE_BYTES} bytes")
 
 
 @canonical("bisection-reveal")
@@ -436,9 +417,9 @@ MAX_TRANSCRIPT_MOVES: Final = 2 * 64 + 3
 
 def _moves(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or len(value) > MAX_TRANSCRIPT_MOVES:
-        raise TranscriptError(f"a transcript holds at most {MAX_TRANSCRIPT_MOVES} moves")
+        raise InvalidArgument(f"a transcript holds at most {MAX_TRANSCRIPT_MOVES} moves")
     if not all(isinstance(m, Signed) and isinstance(m.body, BisectionMove) for m in value):
-        raise TranscriptError("a transcript holds signed moves")
+        raise InvalidArgument("a transcript holds signed moves")
 
 
 @canonical("bisection-transcript")
@@ -484,7 +465,7 @@ class BisectionPhase(enum.Enum):
     """A winner is known."""
 
 
-class BisectionReason(enum.Enum):
+class BisectionReason(Reason):
     """Why a game stands where it does."""
 
     PENDING = "pending"
@@ -505,6 +486,18 @@ class BisectionReason(enum.Enum):
     """The judge re-ran the step and got a different hash than the solver's."""
     STEP_HOLDS = "step-holds"
     """The judge re-ran the step and got the solver's hash."""
+    WRONG_GAME = "wrong-game"
+    """A move that names another game (or another setup)."""
+    BAD_TIME = "bad-time"
+    """A move whose time is not the referee's clock, or before it."""
+    BAD_SIGNATURE = "bad-signature"
+    """A move not signed exactly once, by a player of this game, in this domain."""
+    NOT_FOLLOWING = "not-following"
+    """A move that does not follow the last move (another head)."""
+    GAME_DECIDED = "game-decided"
+    """A move after the game was decided."""
+    BAD_TRANSCRIPT = "bad-transcript"
+    """A transcript whose setup or some move does not verify."""
 
 
 @attrs.frozen
@@ -556,11 +549,11 @@ class BisectionGame:
 
     def __init__(self, setup: BisectionSetup, domain: Domain) -> None:
         if not isinstance(setup, BisectionSetup) or not isinstance(domain, Domain):
-            raise SetupError("a game needs a BisectionSetup and a Domain")
+            raise InvalidArgument("a game needs a BisectionSetup and a Domain")
         try:
             setup.claim.verify(domain, signers=[setup.solver])
         except SignatureError as exc:
-            raise SetupError(f"the claim is not signed by its claimant here: {exc}") from exc
+            raise InvalidArgument(f"the claim is not signed by its claimant here: {exc}") from exc
         self.setup = setup
         self.domain = domain
         self.id = setup.id
@@ -728,7 +721,7 @@ class BisectionGame:
     def advance(self, now: int) -> BisectionOutcome:
         """Move the referee's clock to ``now``; the party on turn loses if its time is up."""
         if isinstance(now, bool) or not isinstance(now, int) or now < self._time:
-            raise ClockError(f"the referee's clock cannot go from {self._time} to {now!r}")
+            raise InvalidArgument(f"the referee's clock cannot go from {self._time} to {now!r}")
         self._time = now
         deadline = self.deadline
         if deadline is not None and now >= deadline:
@@ -741,36 +734,48 @@ class BisectionGame:
     def submit(self, move: Signed[BisectionMove], *, now: int | None = None) -> BisectionOutcome:
         """Offer a signed move; with ``now``, its clock reading must equal the referee's time.
 
-        Raises :class:`MoveError` or :class:`ClockError` for moves it refuses (nothing changes),
-        :class:`GameOverError` for a move that comes after the decision (only the referee's
-        clock moves, which may decide a timeout); returns the new standing otherwise.
+        Raises :class:`~oddsproof.errors.Refused` with a :class:`BisectionReason` for moves it
+        refuses (nothing changes), ``GAME_DECIDED`` for a move that comes after the decision (only
+        the referee's clock moves, which may decide a timeout); returns the new standing otherwise.
         """
         if not isinstance(move, Signed) or not isinstance(move.body, BisectionMove):
-            raise MoveError(
+            raise WrongType(
                 "a move is a Signed BisectionChallenge, SplitMove, PickMove or RevealMove"
             )
         body = move.body
         if body.game != self.id:
-            raise MoveError("the move names another game")
+            raise Refused(BisectionReason.WRONG_GAME, "the move names another game")
         if now is not None and body.at != now:
-            raise ClockError(f"the move reads {body.at}, the referee's clock {now}")
+            raise Refused(
+                BisectionReason.BAD_TIME, f"the move reads {body.at}, the referee's clock {now}"
+            )
         if body.at < self._time:
-            raise ClockError(f"the move reads {body.at}, before the referee's time {self._time}")
+            raise Refused(
+                BisectionReason.BAD_TIME,
+                f"the move reads {body.at}, before the referee's time {self._time}",
+            )
         if len(move.signatures) != 1:
-            raise MoveError("a move has exactly one signature, its mover's")
+            raise Refused(
+                BisectionReason.BAD_SIGNATURE, "a move has exactly one signature, its mover's"
+            )
         role = self._keys.get(move.signatures[0].signer.raw)
         if role is None:
-            raise MoveError("the move is not signed by a party of this game")
+            raise Refused(
+                BisectionReason.BAD_SIGNATURE, "the move is not signed by a party of this game"
+            )
         try:
             move.verify(self.domain)
         except SignatureError as exc:
-            raise MoveError(f"the move's signature does not verify: {exc}") from exc
+            raise Refused(
+                BisectionReason.BAD_SIGNATURE, f"the move's signature does not verify: {exc}"
+            ) from exc
         if body.previous != self._head:
-            raise MoveError("the move does not follow the last move")
+            raise Refused(BisectionReason.NOT_FOLLOWING, "the move does not follow the last move")
         self.advance(body.at)  # time passes even if the game turns out to be over
         if self._phase is BisectionPhase.DECIDED:
-            raise GameOverError(
-                f"the game was decided at {self._decided_at} ({self._reason.value})"
+            raise Refused(
+                BisectionReason.GAME_DECIDED,
+                f"the game was decided at {self._decided_at} ({self._reason.value})",
             )
         self._moves.append(move)
         self._head = body.id
@@ -836,7 +841,7 @@ class BisectionGame:
                     {p // c: leaf_of(by_point[p]) for p in fresh},
                     body.proof,
                 )
-            except ProofError:
+            except InvalidArgument:
                 return self._decide(loser, BisectionReason.BAD_PROOF, at)
         elif body.proof is not None:
             return self._decide(loser, BisectionReason.BAD_PROOF, at)
@@ -872,7 +877,7 @@ class BisectionGame:
         try:
             state = state_from_fields(body.dtype, body.shape, body.data, precision)
             digest = state_hash(state, precision)
-        except (TraceError, ParameterError):
+        except InvalidArgument:
             return self._decide(loser, BisectionReason.BAD_STATE, at)
         if digest != self._posted[self._lo]:
             return self._decide(loser, BisectionReason.BAD_STATE, at)
@@ -889,19 +894,19 @@ class BisectionGame:
         is needed when ``lo = 0``, to check the solver's hash of the initial state.
         """
         if self._phase is not BisectionPhase.JUDGE:
-            raise BisectionError(f"the game is not at the judge (phase {self._phase.value})")
+            raise InvalidArgument(f"the game is not at the judge (phase {self._phase.value})")
         check_computation(self.setup, computation)
         lo, hi = self.interval
         assert self._revealed is not None
         at = self._time
         if lo == 0:
             if data is None:
-                raise ParameterError("the disputed step is the first: the input is needed")
+                raise InvalidArgument("the disputed step is the first: the input is needed")
             if input_id(data) != self._claim.input:
-                raise ParameterError("these input bytes are not the claim's input")
+                raise InvalidArgument("these input bytes are not the claim's input")
             try:
                 start = computation.state_hash(computation.initial(bytes(data)))
-            except GamesError:
+            except OddsproofError:
                 raise
             except Exception:  # noqa: BLE001 - user code failing on its own input
                 start = None
@@ -909,7 +914,7 @@ class BisectionGame:
                 return self._decide(BisectionRole.SOLVER, BisectionReason.BAD_START, at)
         try:
             result = run_one_step(computation, self._revealed, lo)
-        except TraceError:
+        except InvalidArgument:
             return self._decide(BisectionRole.SOLVER, BisectionReason.WRONG_STEP, at)
         if result != self._posted[hi]:
             return self._decide(BisectionRole.SOLVER, BisectionReason.WRONG_STEP, at)
@@ -919,27 +924,30 @@ class BisectionGame:
 def check_computation(setup: BisectionSetup, computation: SerialComputation) -> None:
     """Refuse a computation that is not the one the disputed claim names."""
     if not isinstance(computation, SerialComputation):
-        raise ParameterError("the judge needs the claim's SerialComputation")
+        raise InvalidArgument("the judge needs the claim's SerialComputation")
     if computation.spec.id != setup.claim.body.computation:
-        raise ParameterError("this computation is not the one the claim names")
+        raise InvalidArgument("this computation is not the one the claim names")
     if computation.steps != setup.steps or computation.spec.precision != setup.claim.body.precision:
-        raise ParameterError("the computation's steps or precision differ from the claim's")
+        raise InvalidArgument("the computation's steps or precision differ from the claim's")
 
 
 def replay_transcript(transcript: BisectionTranscript, domain: Domain) -> BisectionGame:
-    """The game a transcript describes, every move re-checked; :class:`TranscriptError` if any
-    move is refused (altered, reordered, foreign, or after the decision)."""
+    """The game a transcript describes, every move re-checked; :class:`~oddsproof.errors.Refused`
+    (``BAD_TRANSCRIPT``) if the setup or any move does not verify (altered, reordered, foreign,
+    or after the decision)."""
     if not isinstance(transcript, BisectionTranscript):
-        raise TranscriptError("not a bisection transcript")
+        raise WrongType("not a bisection transcript")
     try:
         game = BisectionGame(transcript.game, domain)
-        for index, move in enumerate(transcript.moves):
-            try:
-                game.submit(move)
-            except BisectionError as exc:
-                raise TranscriptError(f"move {index} is refused: {exc}") from exc
-    except SetupError as exc:
-        raise TranscriptError(f"the game does not verify: {exc}") from exc
+    except InvalidArgument as exc:
+        raise Refused(BisectionReason.BAD_TRANSCRIPT, f"the game does not verify: {exc}") from exc
+    for index, move in enumerate(transcript.moves):
+        try:
+            game.submit(move)
+        except OddsproofError as exc:
+            raise Refused(
+                BisectionReason.BAD_TRANSCRIPT, f"move {index} is refused: {exc}"
+            ) from exc
     return game
 
 
@@ -961,8 +969,8 @@ def check_transcript(
     if now is not None:
         try:
             game.advance(now)
-        except ClockError as exc:
-            raise TranscriptError(f"now={now} is before the last move: {exc}") from exc
+        except InvalidArgument as exc:
+            raise InvalidArgument(f"now={now} is before the last move: {exc}") from exc
     if computation is not None and game.phase is BisectionPhase.JUDGE:
         return game.settle(computation, data)
     return game.outcome()

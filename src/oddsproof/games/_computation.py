@@ -21,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 
 from oddsproof.contracts import Computation, Shape
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import Digest, tagged_hash
 
-from ._errors import ParameterError
 from ._quantize import quantized_bytes
 
 INPUT_TAG: Final = "oddsproof/input/v1"
@@ -40,7 +40,7 @@ StepFunction = Callable[[Array, int], Array]
 def input_id(data: bytes) -> Digest:
     """The id of an input: its tagged hash."""
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise ParameterError(f"an input is bytes, got {type(data).__name__}")
+        raise InvalidArgument(f"an input is bytes, got {type(data).__name__}")
     return tagged_hash(INPUT_TAG, bytes(data))
 
 
@@ -68,7 +68,7 @@ def value_bytes(values: Array, precision: int) -> bytes:
     array = np.asarray(values)
     if precision == 0:
         if array.dtype.kind not in "biu":
-            raise ParameterError("precision 0 (exact) needs integer or byte outputs")
+            raise InvalidArgument("precision 0 (exact) needs integer or byte outputs")
         return array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
     return quantized_bytes(array, precision)
 
@@ -90,7 +90,7 @@ class ParallelComputation:
     @spec.validator
     def _parallel(self, _attr: object, value: Computation) -> None:
         if value.shape is not Shape.PARALLEL:
-            raise ParameterError("a ParallelComputation needs a parallel Computation")
+            raise InvalidArgument("a ParallelComputation needs a parallel Computation")
 
     @property
     def size(self) -> int:
@@ -105,12 +105,12 @@ class ParallelComputation:
             else np.asarray(indices, dtype=np.int64)
         )
         if idx.ndim != 1 or (len(idx) and (idx.min() < 0 or idx.max() >= self.size)):
-            raise ParameterError(f"piece indices must lie in [0, {self.size})")
+            raise InvalidArgument(f"piece indices must lie in [0, {self.size})")
         rows = np.asarray(self.pieces(bytes(data), idx))
         if rows.ndim == 1:
             rows = rows.reshape(len(idx), -1)
         if rows.shape[0] != len(idx):
-            raise ParameterError("the piece function returned the wrong number of rows")
+            raise InvalidArgument("the piece function returned the wrong number of rows")
         return rows
 
     def piece_bytes(self, rows: Array) -> bytes:
@@ -129,7 +129,7 @@ class SerialComputation:
     @spec.validator
     def _serial(self, _attr: object, value: Computation) -> None:
         if value.shape is not Shape.SERIAL:
-            raise ParameterError("a SerialComputation needs a serial Computation")
+            raise InvalidArgument("a SerialComputation needs a serial Computation")
 
     @property
     def steps(self) -> int:
@@ -143,7 +143,7 @@ class SerialComputation:
     def run(self, state: Array, start: int, stop: int) -> Array:
         """The state after step ``stop - 1``, starting from ``state`` (the state at ``start``)."""
         if not 0 <= start <= stop <= self.steps:
-            raise ParameterError(f"steps must satisfy 0 <= {start} <= {stop} <= {self.steps}")
+            raise InvalidArgument(f"steps must satisfy 0 <= {start} <= {stop} <= {self.steps}")
         for i in range(start, stop):
             state = self.step(state, i)
         return state

@@ -10,22 +10,17 @@ id; signed by one of the contract's arbiters and marked final, it meets a ``Verd
 from __future__ import annotations
 
 from oddsproof.contracts import Ruling
-from oddsproof.errors import SignatureError
+from oddsproof.errors import InvalidArgument, Refused, SignatureError, WrongType
 from oddsproof.wire import Domain, Identity, Signed
 
 from ._bisection import (
-    BisectionError,
     BisectionOutcome,
+    BisectionReason,
     BisectionRole,
     BisectionTranscript,
     check_transcript,
 )
 from ._computation import SerialComputation
-from ._errors import ParameterError
-
-
-class JudgeError(BisectionError, ValueError):
-    """A ruling that cannot be made yet, or one that does not follow from its transcript."""
 
 
 def _ruling(
@@ -52,12 +47,14 @@ def _decided(
     issued: int,
 ) -> BisectionOutcome:
     if isinstance(issued, bool) or not isinstance(issued, int) or issued < 0:
-        raise ParameterError(f"issued is a time in seconds, got {issued!r}")
+        raise InvalidArgument(f"issued is a time in seconds, got {issued!r}")
     outcome = check_transcript(transcript, domain, now=issued, computation=computation, data=data)
     if outcome.winner is None:
-        raise JudgeError(
+        raise Refused(
+            BisectionReason.PENDING,
             f"the game is still running at {issued} ({outcome.phase.value}, the party on turn"
-            f" has until {outcome.deadline}); it is decided by {transcript.game.ends} at the latest"
+            f" has until {outcome.deadline}); it is decided by {transcript.game.ends}"
+            " at the latest",
         )
     return outcome
 
@@ -75,17 +72,17 @@ def judge_bisection(
 ) -> Signed[Ruling]:
     """The ruling on a finished bisection game, signed by ``arbiter`` at time ``issued``.
 
-    ``upheld`` is true iff the solver won: the one step it was pinned to holds, or the
-    challenger broke a rule or ran out of time. ``data`` (the input) is needed only when the
-    disputed step is the first. Raises :class:`JudgeError` while the game is still running, and
-    ``TranscriptError`` for a transcript that does not replay.
+    ``upheld`` is true iff the solver won: the one step it was pinned to holds, or the challenger
+    broke a rule or ran out of time. ``data`` (the input) is needed only when the disputed step is
+    the first. Raises :class:`~oddsproof.errors.Refused` while the game is still running
+    (``PENDING``) and for a transcript that does not replay.
     """
     if not isinstance(arbiter, Identity):
-        raise ParameterError("the arbiter is the Identity that signs the ruling")
+        raise InvalidArgument("the arbiter is the Identity that signs the ruling")
     if isinstance(level, bool) or not isinstance(level, int) or level < 0:
-        raise ParameterError(f"level is a non-negative integer, got {level!r}")
+        raise InvalidArgument(f"level is a non-negative integer, got {level!r}")
     if not isinstance(final, bool):
-        raise ParameterError("final is a boolean")
+        raise InvalidArgument("final is a boolean")
     outcome = _decided(transcript, domain, computation, data, issued)
     return Signed.create(_ruling(transcript, outcome, level, final, issued), domain, arbiter)
 
@@ -104,13 +101,17 @@ def check_ruling(
     the one step if the game reached it) and compares every field. Returns the outcome.
     """
     if not isinstance(ruling, Signed) or not isinstance(ruling.body, Ruling):
-        raise JudgeError("not a signed ruling")
+        raise WrongType("not a signed ruling")
     try:
         body = ruling.verify(domain)
     except SignatureError as exc:
-        raise JudgeError(f"the ruling's signature does not verify: {exc}") from exc
+        raise Refused(
+            BisectionReason.BAD_SIGNATURE, f"the ruling's signature does not verify: {exc}"
+        ) from exc
     outcome = _decided(transcript, domain, computation, data, body.issued)
     expected = _ruling(transcript, outcome, body.level, body.final, body.issued)
     if expected != body:
-        raise JudgeError("the ruling does not follow from this transcript")
+        raise Refused(
+            BisectionReason.BAD_TRANSCRIPT, "the ruling does not follow from this transcript"
+        )
     return outcome

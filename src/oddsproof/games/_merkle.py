@@ -25,17 +25,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import EMPTY_TREE_ROOT, Canonical, Digest, canonical, merkle_leaf_hash
 from oddsproof.wire import INT_LIMIT as _INT_LIMIT
 
-from ._errors import GamesError
-
 HASH_SIZE: Final = 32
 MAX_PROOF_HASHES: Final = 1 << 16
-
-
-class ProofError(GamesError, ValueError):
-    """A Merkle proof that is malformed or does not lead to the claimed root."""
 
 
 def leaf_hashes(chunks: Iterable[bytes]) -> npt.NDArray[np.uint8]:
@@ -49,7 +44,7 @@ def leaf_hashes(chunks: Iterable[bytes]) -> npt.NDArray[np.uint8]:
 def leaf_hashes_of_rows(rows: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """Leaf hashes of each row of a 2-D ``uint8`` array (each row one leaf's bytes)."""
     if rows.ndim != 2 or rows.dtype != np.uint8:
-        raise GamesError("rows must be a 2-D uint8 array")
+        raise InvalidArgument("rows must be a 2-D uint8 array")
     return leaf_hashes(bytes(row) for row in np.ascontiguousarray(rows))
 
 
@@ -78,9 +73,9 @@ def _digest(row: npt.NDArray[np.uint8]) -> Digest:
 def _digest_tuple(limit: int) -> Callable[[Any, Any, Any], None]:
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple) or len(value) > limit:
-            raise ProofError(f"{attr.name} is a tuple of at most {limit} digests")
+            raise InvalidArgument(f"{attr.name} is a tuple of at most {limit} digests")
         if not all(isinstance(d, Digest) for d in value):
-            raise ProofError(f"{attr.name} holds digests")
+            raise InvalidArgument(f"{attr.name} holds digests")
 
     return check
 
@@ -97,7 +92,7 @@ class InclusionProof(Canonical):
     @size.validator
     def _check(self, _attr: object, value: int) -> None:
         if not 0 <= self.index < value < _INT_LIMIT:
-            raise ProofError("leaf index must lie in [0, size)")
+            raise InvalidArgument("leaf index must lie in [0, size)")
 
 
 @canonical("multi-proof")
@@ -117,13 +112,13 @@ class MultiProof(Canonical):
     def _check(self, _attr: object, value: int) -> None:
         idx = self.indices
         if not 0 < value < _INT_LIMIT:
-            raise ProofError("tree size must be positive")
+            raise InvalidArgument("tree size must be positive")
         if not isinstance(idx, tuple) or not all(type(i) is int for i in idx):
-            raise ProofError("indices must be a tuple of integers")
+            raise InvalidArgument("indices must be a tuple of integers")
         if not idx or any(b <= a for a, b in itertools.pairwise(idx)):
-            raise ProofError("indices must be non-empty and strictly increasing")
+            raise InvalidArgument("indices must be non-empty and strictly increasing")
         if idx[0] < 0 or idx[-1] >= value:
-            raise ProofError("an index lies outside the tree")
+            raise InvalidArgument("an index lies outside the tree")
 
 
 class MerkleTree:
@@ -134,7 +129,7 @@ class MerkleTree:
     def __init__(self, leaf_level: npt.NDArray[np.uint8]) -> None:
         leaf_level = np.asarray(leaf_level)
         if leaf_level.ndim != 2 or leaf_level.shape[1] != HASH_SIZE or leaf_level.dtype != np.uint8:
-            raise GamesError("leaf hashes must be an (n, 32) uint8 array")
+            raise InvalidArgument("leaf hashes must be an (n, 32) uint8 array")
         levels = [np.ascontiguousarray(leaf_level)]
         while len(levels[-1]) > 1:
             levels.append(_parent_level(levels[-1]))
@@ -164,9 +159,9 @@ class MerkleTree:
 
     def _check_index(self, index: int) -> None:
         if isinstance(index, bool) or not isinstance(index, int | np.integer):
-            raise ProofError(f"leaf index must be an integer, got {index!r}")
+            raise InvalidArgument(f"leaf index must be an integer, got {index!r}")
         if not 0 <= index < self.size:
-            raise ProofError(f"leaf index {index} outside a tree of {self.size} leaves")
+            raise InvalidArgument(f"leaf index {index} outside a tree of {self.size} leaves")
 
     def prove(self, index: int) -> InclusionProof:
         """The audit path of leaf ``index``."""
@@ -186,7 +181,7 @@ class MerkleTree:
         for i in wanted:
             self._check_index(i)
         if not wanted:
-            raise ProofError("a multi-proof needs at least one index")
+            raise InvalidArgument("a multi-proof needs at least one index")
         hashes: list[Digest] = []
         known = wanted
         for level in self._levels[:-1]:
@@ -208,23 +203,25 @@ def _check_size(size: int, proof: InclusionProof | MultiProof) -> None:
     # a proof for a larger tree can lead to the same root, so the size must come from the
     # commitment, never from the proof.
     if proof.size != size:
-        raise ProofError(f"proof is for a tree of {proof.size} leaves, the commitment has {size}")
+        raise InvalidArgument(
+            f"proof is for a tree of {proof.size} leaves, the commitment has {size}"
+        )
 
 
 def verify_inclusion(root: Digest, size: int, leaf_hash: Digest, proof: InclusionProof) -> None:
-    """Raise :class:`ProofError` unless ``leaf_hash`` is leaf ``proof.index`` of the tree of
+    """Raise :class:`InvalidArgument` unless ``leaf_hash`` is leaf ``proof.index`` of the tree of
     ``size`` leaves under ``root``.
 
     RFC 9162 §2.1.3.2: the path must have exactly the length the index and size imply.
     """
     if not isinstance(proof, InclusionProof):
-        raise ProofError("not an inclusion proof")
+        raise InvalidArgument("not an inclusion proof")
     _check_size(size, proof)
     fn, sn = proof.index, proof.size - 1
     r = leaf_hash.raw
     for p in proof.path:
         if sn == 0:
-            raise ProofError("audit path longer than the tree allows")
+            raise InvalidArgument("audit path longer than the tree allows")
         if fn & 1 or fn == sn:
             r = _node(p.raw, r)
             if not fn & 1:
@@ -236,13 +233,14 @@ def verify_inclusion(root: Digest, size: int, leaf_hash: Digest, proof: Inclusio
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise ProofError("audit path shorter than the tree requires")
+        raise InvalidArgument("audit path shorter than the tree requires")
     if Digest(r) != root:
-        raise ProofError("audit path does not lead to the root")
+        raise InvalidArgument("audit path does not lead to the root")
 
 
 def verify_chunk(root: Digest, size: int, chunk: bytes, proof: InclusionProof) -> None:
-    """Raise :class:`ProofError` unless ``chunk`` is leaf ``proof.index`` of the committed tree."""
+    """Raise :class:`InvalidArgument` unless ``chunk`` is leaf ``proof.index`` of the committed
+    tree."""
     verify_inclusion(root, size, merkle_leaf_hash(chunk), proof)
 
 
@@ -251,14 +249,14 @@ def _replay(
 ) -> list[dict[int, bytes]]:
     """Recompute a multi-proof level by level; every node known on each level, root last.
 
-    Raises :class:`ProofError` if the proof does not fit the leaves and the size, or does not
+    Raises :class:`InvalidArgument` if the proof does not fit the leaves and the size, or does not
     lead to ``root``.
     """
     if not isinstance(proof, MultiProof):
-        raise ProofError("not a multi-proof")
+        raise InvalidArgument("not a multi-proof")
     _check_size(size, proof)
     if sorted(leaf_hashes_by_index) != list(proof.indices):
-        raise ProofError("the leaves given are not the ones the proof covers")
+        raise InvalidArgument("the leaves given are not the ones the proof covers")
     supply = iter(proof.hashes)
     level_size = proof.size
     known: dict[int, bytes] = {i: leaf_hashes_by_index[i].raw for i in proof.indices}
@@ -278,7 +276,7 @@ def _replay(
             else:
                 other_digest = next(supply, None)
                 if other_digest is None:
-                    raise ProofError("multi-proof ran out of hashes")
+                    raise InvalidArgument("multi-proof ran out of hashes")
                 other = other_digest.raw
                 known[sibling] = other
             left, right = (
@@ -289,17 +287,17 @@ def _replay(
         levels.append(known)
         level_size = (level_size + 1) // 2
     if next(supply, None) is not None:
-        raise ProofError("multi-proof carries unused hashes")
+        raise InvalidArgument("multi-proof carries unused hashes")
     if Digest(levels[-1][0]) != root:
-        raise ProofError("multi-proof does not lead to the root")
+        raise InvalidArgument("multi-proof does not lead to the root")
     return levels
 
 
 def verify_many(
     root: Digest, size: int, leaf_hashes_by_index: dict[int, Digest], proof: MultiProof
 ) -> None:
-    """Raise :class:`ProofError` unless the given leaves all sit at their indices in the tree of
-    ``size`` leaves under ``root``.
+    """Raise :class:`InvalidArgument` unless the given leaves all sit at their indices in the tree
+    of ``size`` leaves under ``root``.
 
     The leaves must be exactly ``proof.indices``, and every hash in the proof must be used.
     """

@@ -42,9 +42,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import Digest, tagged_hash
-
-from ._errors import GamesError, ParameterError
 
 NOISE_SEED_TAG: Final = "oddsproof/noise-seed/v1"
 NOISE_STREAM_TAG: Final = "oddsproof/noise-stream/v1"
@@ -61,20 +60,15 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.signedinteger[Any]]
 
 
-class NoiseError(GamesError, ValueError):
-    """No noise magnitude meets the constraints (too coarse a precision for the allowed
-    fraction of the signal), or a calibration that cannot be carried out."""
-
-
 def _check_seed(seed: object) -> Digest:
     if not isinstance(seed, Digest):
-        raise ParameterError(f"a noise seed is a Digest, got {type(seed).__name__}")
+        raise InvalidArgument(f"a noise seed is a Digest, got {type(seed).__name__}")
     return seed
 
 
 def _check_index(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << 62:
-        raise ParameterError(f"{name} must be a non-negative integer, got {value!r}")
+        raise InvalidArgument(f"{name} must be a non-negative integer, got {value!r}")
     return value
 
 
@@ -143,7 +137,7 @@ class SeedSchedule:
         _check_index("start", start)
         _check_index("stop", stop)
         if stop < start:
-            raise ParameterError(f"stop {stop} is before start {start}")
+            raise InvalidArgument(f"stop {stop} is before start {start}")
         return tuple(self.seed(i) for i in range(start, stop))
 
 
@@ -169,7 +163,7 @@ def unit_noise(seed: Digest, count: int) -> FloatArray:
     """
     _check_seed(seed)
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_NOISE_VALUES:
-        raise ParameterError(f"count must be an integer in [0, {MAX_NOISE_VALUES}], got {count!r}")
+        raise InvalidArgument(f"count must be an integer in [0, {MAX_NOISE_VALUES}], got {count!r}")
     words = _bit_generator(seed).random_raw(-(-count // 4))
     halves = np.ascontiguousarray(words, dtype="<u8").view("<u2")[:count]
     values = halves.astype(np.float64)
@@ -183,7 +177,7 @@ def noise(seed: Digest, shape: int | tuple[int, ...], magnitude: float) -> Float
     """Noise of the given shape, uniform in (−magnitude, magnitude), determined by ``seed``."""
     dims = (shape,) if isinstance(shape, int) else tuple(shape)
     if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in dims):
-        raise ParameterError(f"a shape is a tuple of non-negative integers, got {shape!r}")
+        raise InvalidArgument(f"a shape is a tuple of non-negative integers, got {shape!r}")
     m = _check_magnitude(magnitude)
     values = unit_noise(seed, math.prod(dims))
     if m != 1.0:
@@ -193,10 +187,10 @@ def noise(seed: Digest, shape: int | tuple[int, ...], magnitude: float) -> Float
 
 def _check_magnitude(magnitude: object) -> float:
     if isinstance(magnitude, bool) or not isinstance(magnitude, int | float):
-        raise ParameterError(f"a noise magnitude is a number, got {magnitude!r}")
+        raise InvalidArgument(f"a noise magnitude is a number, got {magnitude!r}")
     m = float(magnitude)
     if not math.isfinite(m) or m < 0:
-        raise ParameterError(f"a noise magnitude is finite and non-negative, got {magnitude!r}")
+        raise InvalidArgument(f"a noise magnitude is finite and non-negative, got {magnitude!r}")
     return m
 
 
@@ -212,7 +206,7 @@ def fixed_dtype(fraction_bits: int) -> np.dtype[Any]:
         or not isinstance(fraction_bits, int)
         or not 1 <= fraction_bits <= MAX_FRACTION_BITS
     ):
-        raise ParameterError(
+        raise InvalidArgument(
             f"fraction_bits must be an integer in [1, {MAX_FRACTION_BITS}], got {fraction_bits!r}"
         )
     return np.dtype(np.int8) if fraction_bits <= 7 else np.dtype(np.int16)
@@ -228,9 +222,9 @@ def to_fixed(values: npt.ArrayLike, fraction_bits: int) -> IntArray:
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ParameterError(f"cannot read values as float64: {exc}") from exc
+        raise InvalidArgument(f"cannot read values as float64: {exc}") from exc
     if not np.isfinite(array).all():
-        raise ParameterError("fixed-point values must be finite")
+        raise InvalidArgument("fixed-point values must be finite")
     limit = float((1 << fraction_bits) - 1)
     scaled = array * float(1 << fraction_bits)
     np.rint(scaled, out=scaled)
@@ -243,7 +237,7 @@ def from_fixed(values: npt.ArrayLike, fraction_bits: int) -> FloatArray:
     fixed_dtype(fraction_bits)
     array = np.asarray(values)
     if array.dtype.kind != "i":
-        raise ParameterError("fixed-point values are signed integers")
+        raise InvalidArgument("fixed-point values are signed integers")
     out = array.astype(np.float64)
     out *= 1.0 / float(1 << fraction_bits)
     return out
@@ -264,16 +258,16 @@ def least_noise(
     factor ``ratio``, by bisection on a log scale.
 
     ``changes`` must be (close to) monotone: false for small magnitudes, true for large ones.
-    Returns ``low`` if it already holds there; raises :class:`NoiseError` if it fails at
+    Returns ``low`` if it already holds there; raises :class:`InvalidArgument` if it fails at
     ``high``.
     """
     lo, hi = _check_magnitude(low), _check_magnitude(high)
     if not 0 < lo < hi or not ratio > 1:
-        raise ParameterError("need 0 < low < high and ratio > 1")
+        raise InvalidArgument("need 0 < low < high and ratio > 1")
     if changes(lo):
         return lo
     if not changes(hi):
-        raise NoiseError(f"even noise of magnitude {hi:g} does not change the output")
+        raise InvalidArgument(f"even noise of magnitude {hi:g} does not change the output")
     while hi / lo > ratio:
         mid = math.sqrt(lo * hi)
         if changes(mid):
@@ -316,20 +310,20 @@ def calibrate_noise(
     earlier state), the least magnitude ``σ`` is found at which, for every seed ``s`` given,
     ``commit(x + noise(s, σ))`` differs both from ``commit(x)`` (the shortcut that skips the
     noise) and from the same with the next seed (a memoized output of another step). The
-    result is ``margin`` times the worst ``σ``; :class:`NoiseError` if that exceeds
+    result is ``margin`` times the worst ``σ``; :class:`InvalidArgument` if that exceeds
     ``fraction × signal``, the most noise the job tolerates.
     """
     for name, value in (("signal", signal), ("fraction", fraction), ("margin", margin)):
         if _check_magnitude(value) <= 0:
-            raise ParameterError(f"{name} must be positive")
+            raise InvalidArgument(f"{name} must be positive")
     if margin < 1:
-        raise ParameterError("the margin is at least 1")
+        raise InvalidArgument("the margin is at least 1")
     seed_list = [_check_seed(s) for s in seeds]
     if len(seed_list) < 2:
-        raise ParameterError("calibration needs at least two seeds")
+        raise InvalidArgument("calibration needs at least two seeds")
     inputs = [np.asarray(x, dtype=np.float64) for x in fake_inputs]
     if not inputs:
-        raise ParameterError("calibration needs at least one fake input")
+        raise InvalidArgument("calibration needs at least one fake input")
     ceiling = float(fraction) * float(signal)
     found: list[float] = []
     for x in inputs:
@@ -348,7 +342,7 @@ def calibrate_noise(
     least = max(found)
     magnitude = float(margin) * least
     if magnitude > ceiling:
-        raise NoiseError(
+        raise InvalidArgument(
             f"the output precision needs noise of at least {magnitude:.3g} ({margin}× {least:.3g}),"
             f" above the {ceiling:.3g} the signal allows: commit more output bits or allow more"
             " noise"
@@ -365,18 +359,18 @@ def analytic_noise(
     Uniform noise of magnitude ``m`` has standard deviation ``m/√3``; through a row of ``W``
     with Euclidean norm ``gain`` it moves each pre-activation by about ``m·gain/√3``, and near
     zero (the all-zero fake input) ``tanh`` passes that on unchanged. Asking for ``margin``
-    quanta gives ``m = margin·quantum·√3/gain``. Raises :class:`NoiseError` if ``m`` exceeds
+    quanta gives ``m = margin·quantum·√3/gain``. Raises :class:`InvalidArgument` if ``m`` exceeds
     ``fraction × signal``.
     """
     values = {"quantum": quantum, "gain": gain, "signal": signal, "fraction": fraction}
     for name, value in values.items():
         if _check_magnitude(value) <= 0:
-            raise ParameterError(f"{name} must be positive")
+            raise InvalidArgument(f"{name} must be positive")
     if _check_magnitude(margin) < 1:
-        raise ParameterError("the margin is at least 1")
+        raise InvalidArgument("the margin is at least 1")
     magnitude = float(margin) * float(quantum) * math.sqrt(3.0) / float(gain)
     if magnitude > float(fraction) * float(signal):
-        raise NoiseError(
+        raise InvalidArgument(
             f"noise of {magnitude:.3g} is needed, above {fraction} of the signal {signal:.3g}"
         )
     return magnitude

@@ -12,17 +12,16 @@ import decimal
 import math
 from fractions import Fraction
 
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import INT_LIMIT
-
-from ._errors import ParameterError
 
 
 def _probability(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ParameterError(f"{name} must be a number in (0, 1), got {value!r}")
+        raise InvalidArgument(f"{name} must be a number in (0, 1), got {value!r}")
     number = float(value)
     if not 0.0 < number < 1.0:  # also refuses NaN
-        raise ParameterError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+        raise InvalidArgument(f"{name} must lie strictly between 0 and 1, got {value!r}")
     return number
 
 
@@ -30,7 +29,7 @@ def plan(epsilon: float, fraud_fraction: float) -> int:
     """The least ``k`` with ``(1 - fraud_fraction)**k <= epsilon``, exactly.
 
     ``epsilon`` bounds the chance that a claimant faking at least ``fraud_fraction`` of the
-    pieces passes every check. Both must lie in (0, 1); otherwise :class:`ParameterError`. The
+    pieces passes every check. Both must lie in (0, 1); otherwise :class:`InvalidArgument`. The
     ratio of logarithms is computed to 80 digits; when it lies within rounding of an integer
     (an exact tie, such as epsilon = 2**-33 with f = 1/2), the defining inequality is decided
     in exact rational arithmetic instead.
@@ -51,7 +50,7 @@ def plan(epsilon: float, fraud_fraction: float) -> int:
         k = nearest if q**nearest <= bound else nearest + 1
     k = max(k, 1)
     if k >= INT_LIMIT:
-        raise ParameterError(
+        raise InvalidArgument(
             f"{k} checks exceed what a certificate can state; raise epsilon or fraud_fraction"
         )
     return k
@@ -60,6 +59,6 @@ def plan(epsilon: float, fraud_fraction: float) -> int:
 def pass_probability(k: int, fraud_fraction: float) -> float:
     """``(1 - f)**k``: the chance a claimant faking fraction ``f`` passes ``k`` checks."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-        raise ParameterError(f"k must be a non-negative integer, got {k!r}")
+        raise InvalidArgument(f"k must be a non-negative integer, got {k!r}")
     f = _probability("fraud_fraction", fraud_fraction)
     return math.exp(k * math.log1p(-f))

@@ -16,19 +16,19 @@ import attrs
 import numpy.typing as npt
 
 from oddsproof.contracts import Claim
+from oddsproof.errors import InvalidArgument, Refused
 from oddsproof.wire import Digest, Domain, Identity, Signed
 
 from ._bisection import (
     BisectionGame,
     BisectionMove,
     BisectionPhase,
+    BisectionReason,
     BisectionRole,
     BisectionTranscript,
-    GameOverError,
     SplitMove,
 )
 from ._computation import Array, ParallelComputation
-from ._errors import ParameterError
 from ._spotcheck import (
     Challenge,
     CommittedOutput,
@@ -51,14 +51,14 @@ class BisectionPlayer(Protocol):
 
 def _delays(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not value:
-        raise ParameterError("delays is a non-empty tuple of seconds")
+        raise InvalidArgument("delays is a non-empty tuple of seconds")
     if not all(type(d) is int and d >= 0 for d in value):
-        raise ParameterError("delays are non-negative integers")
+        raise InvalidArgument("delays are non-negative integers")
 
 
 def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or value < 0:
-        raise ParameterError(f"{attr.name} is a non-negative integer, got {value!r}")
+        raise InvalidArgument(f"{attr.name} is a non-negative integer, got {value!r}")
 
 
 @attrs.define
@@ -158,7 +158,9 @@ def play_bisection(
             continue
         try:
             game.submit(move, now=move.body.at)
-        except GameOverError:  # pragma: no cover - the deadline check above prevents it
+        except Refused as exc:  # pragma: no cover - the deadline check above prevents it
+            if exc.reason is not BisectionReason.GAME_DECIDED:
+                raise
             break
     return game.transcript()
 
@@ -181,13 +183,13 @@ class ParallelSolver:
         chunk: int | None = None,
     ) -> None:
         if not isinstance(identity, Identity):
-            raise ParameterError("a solver needs an Identity to sign its claim")
+            raise InvalidArgument("a solver needs an Identity to sign its claim")
         if not isinstance(computation, ParallelComputation):
-            raise ParameterError("a parallel solver needs a ParallelComputation")
+            raise InvalidArgument("a parallel solver needs a ParallelComputation")
         if not isinstance(data, bytes):
-            raise ParameterError("the input is bytes")
+            raise InvalidArgument("the input is bytes")
         if not isinstance(domain, Domain):
-            raise ParameterError("the domain is a Domain")
+            raise InvalidArgument("the domain is a Domain")
         self.identity = identity
         self.computation = computation
         self.data = data
@@ -201,7 +203,7 @@ class ParallelSolver:
     def committed(self) -> CommittedOutput:
         """The commitment made by :meth:`solve`."""
         if self._committed is None:
-            raise ParameterError("the solver has not solved yet")
+            raise InvalidArgument("the solver has not solved yet")
         return self._committed
 
     @property
@@ -213,7 +215,7 @@ class ParallelSolver:
     def claim(self) -> Signed[Claim]:
         """The signed claim made by :meth:`solve`."""
         if self._claim is None:
-            raise ParameterError("the solver has not solved yet")
+            raise InvalidArgument("the solver has not solved yet")
         return self._claim
 
     def evaluate(self, indices: npt.ArrayLike | None = None) -> Array:

@@ -19,7 +19,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from ._errors import ParameterError
+from oddsproof.errors import InvalidArgument
 
 MANTISSA_BITS: Final = 52
 _SIGN_MASK: Final = np.uint64(1 << 63)
@@ -29,16 +29,16 @@ def quantize(values: npt.ArrayLike, bits: int) -> npt.NDArray[np.float64]:
     """``values`` as float64 rounded to ``bits`` significant bits (1–52; 0 or > 52: unchanged).
 
     Negative zero becomes positive zero. NaN and infinities are refused with
-    :class:`ParameterError`: no honest output contains them and they have many encodings.
+    :class:`InvalidArgument`: no honest output contains them and they have many encodings.
     """
     if isinstance(bits, bool) or not isinstance(bits, int) or bits < 0:
-        raise ParameterError(f"precision must be a non-negative number of bits, got {bits!r}")
+        raise InvalidArgument(f"precision must be a non-negative number of bits, got {bits!r}")
     try:
         array = np.array(values, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as exc:
-        raise ParameterError(f"cannot read values as float64: {exc}") from exc
+        raise InvalidArgument(f"cannot read values as float64: {exc}") from exc
     if not np.isfinite(array).all():
-        raise ParameterError("outputs contain NaN or infinity")
+        raise InvalidArgument("outputs contain NaN or infinity")
     if bits == 0 or bits >= MANTISSA_BITS:
         np.add(array, 0.0, out=array)  # -0.0 + 0.0 is +0.0; every other value is unchanged
         return array
@@ -55,7 +55,7 @@ def quantize(values: npt.ArrayLike, bits: int) -> npt.NDArray[np.float64]:
     # Zero is normalised after rounding: a tiny negative value can round to -0.0.
     np.add(array, 0.0, out=array)
     if not np.isfinite(array).all():
-        raise ParameterError("a value overflows to infinity when rounded")
+        raise InvalidArgument("a value overflows to infinity when rounded")
     return array
 
 

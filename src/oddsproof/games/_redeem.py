@@ -40,7 +40,7 @@ from typing import Any, Final
 import attrs
 
 from oddsproof.contracts import Ruling
-from oddsproof.errors import SignatureError
+from oddsproof.errors import InvalidArgument, OddsproofError, Refused, SignatureError
 from oddsproof.ledger import (
     BondForfeit,
     BondPost,
@@ -49,7 +49,6 @@ from oddsproof.ledger import (
     BondState,
     EscrowLock,
     Ledger,
-    LedgerError,
     Payout,
     Receipt,
     Refund,
@@ -61,13 +60,11 @@ from oddsproof.wire import Canonical, Digest, Domain, Identity, Signed, canonica
 
 from ._beacon import Beacon
 from ._computation import Array, SerialComputation
-from ._errors import GamesError, ParameterError
 from ._noise import SeedSchedule
 from ._tickets import (
     LotteryAccount,
     StepCommitment,
-    TicketRejected,
-    TicketRejection,
+    TicketReason,
     WinningTicket,
     check_rounds,
     round_randomness,
@@ -77,10 +74,6 @@ MAX_REF: Final = 32
 """Longest caller ref of a funding operation (the ledger adds a prefix)."""
 UNLOCK_HEAD: Final = "lottery/unlock/"
 NONCE_HEAD: Final = "lottery/nonce/"
-
-
-class LotteryLedgerError(GamesError, ValueError):
-    """A lottery operation the ledger refused (unlocking twice, withdrawing too early…)."""
 
 
 class RedemptionOutcome(enum.Enum):
@@ -94,7 +87,7 @@ class RedemptionOutcome(enum.Enum):
 
 def _amount(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
     if type(value) is not int or value < 0:
-        raise ParameterError(f"{attr.name} must be a non-negative integer, got {value!r}")
+        raise InvalidArgument(f"{attr.name} must be a non-negative integer, got {value!r}")
 
 
 @attrs.frozen
@@ -145,47 +138,48 @@ class UnlockRequest(Canonical):
 
 def _check_ledger(ledger: object) -> Ledger:
     if not isinstance(ledger, Ledger):
-        raise ParameterError("expected a Ledger (MemoryLedger or SqliteLedger)")
+        raise InvalidArgument("expected a Ledger (MemoryLedger or SqliteLedger)")
     return ledger
 
 
 def _check_account(account: object) -> LotteryAccount:
     if not isinstance(account, LotteryAccount):
-        raise ParameterError("expected a LotteryAccount")
+        raise InvalidArgument("expected a LotteryAccount")
     return account
 
 
 def _check_ref(ref: object) -> bytes:
     if not isinstance(ref, bytes) or not 1 <= len(ref) <= MAX_REF:
-        raise ParameterError(f"a ref is 1 to {MAX_REF} bytes")
+        raise InvalidArgument(f"a ref is 1 to {MAX_REF} bytes")
     return ref
 
 
 def _check_now(now: object) -> int:
     if type(now) is not int or now < 0:
-        raise ParameterError(f"now is a time in integer seconds, got {now!r}")
+        raise InvalidArgument(f"now is a time in integer seconds, got {now!r}")
     return now
 
 
-def _refused(exc: LedgerError) -> LotteryLedgerError:
-    return LotteryLedgerError(f"the ledger refused: {exc}")
+def _refused(exc: OddsproofError) -> OddsproofError:
+    """A refusal passes through with its reason; anything else is the caller's mistake."""
+    return exc if isinstance(exc, Refused) else InvalidArgument(f"the ledger refused: {exc}")
 
 
 def fund_account(
     ledger: Ledger, account: LotteryAccount, *, deposit: int = 0, penalty: int = 0, ref: bytes
 ) -> tuple[Receipt, ...]:
     """Lock ``deposit`` into the account's escrow and post ``penalty`` as the sender's penalty
-    bond, in one transaction (escrow before promise). ``ref`` names this funding operation:
-    retrying with the same ref changes nothing. Raises the ledger's ``InsufficientFunds`` if the
+    bond, in one transaction (escrow before promise). ``ref`` names this funding operation: retrying
+    with the same ref changes nothing. Raises the ledger's ``INSUFFICIENT_FUNDS`` refusal if the
     sender lacks the amount."""
     _check_ledger(ledger)
     _check_account(account)
     _check_ref(ref)
     for name, value in (("deposit", deposit), ("penalty", penalty)):
         if type(value) is not int or value < 0:
-            raise ParameterError(f"{name} is a non-negative integer, got {value!r}")
+            raise InvalidArgument(f"{name} is a non-negative integer, got {value!r}")
     if not deposit and not penalty:
-        raise ParameterError("fund a positive deposit or penalty")
+        raise InvalidArgument("fund a positive deposit or penalty")
     sender = account.sender.key
     entries: list[Any] = []
     if deposit:
@@ -233,7 +227,7 @@ def request_unlock(ledger: Ledger, account: LotteryAccount, *, now: int) -> int:
     _check_now(now)
     with ledger.transaction():
         if _unlock(ledger, account) is not None:
-            raise LotteryLedgerError("the sender has already asked to unlock this account")
+            raise InvalidArgument("the sender has already asked to unlock this account")
         request = UnlockRequest(account.id, now)
         ledger.set_head(UNLOCK_HEAD + account.id.hex(), ledger.put(request))
     return now + account.unlock_period
@@ -247,9 +241,9 @@ def withdraw(ledger: Ledger, account: LotteryAccount, *, now: int) -> tuple[Rece
     _check_now(now)
     request = _unlock(ledger, account)
     if request is None:
-        raise LotteryLedgerError("ask to unlock first (request_unlock)")
+        raise InvalidArgument("ask to unlock first (request_unlock)")
     if now < request.requested + account.unlock_period:
-        raise LotteryLedgerError(
+        raise InvalidArgument(
             f"the deposit is locked until {request.requested + account.unlock_period}"
         )
     stamp = request.requested.to_bytes(8, "big")
@@ -259,7 +253,7 @@ def withdraw(ledger: Ledger, account: LotteryAccount, *, now: int) -> tuple[Rece
     ]
     try:
         return ledger.apply_all(entries)
-    except LedgerError as exc:
+    except OddsproofError as exc:
         raise _refused(exc) from exc
 
 
@@ -270,7 +264,7 @@ def post_worker_bond(
     bond's id."""
     _check_ledger(ledger)
     if not isinstance(worker, Identity) or not isinstance(job, Digest):
-        raise ParameterError("post_worker_bond takes the worker's Identity and the job id")
+        raise InvalidArgument("post_worker_bond takes the worker's Identity and the job id")
     entry = BondPost(worker.key, amount, job, b"lottery/bond/" + _check_ref(ref))
     ledger.apply(entry)
     return entry.id
@@ -290,20 +284,20 @@ def verify_step(
     """Re-run the span ``step`` commits to from ``state`` and compare the output hash.
 
     Returns ``False`` if the span lies outside the job, names another seed than ``seeds``
-    gives, or re-running it gives another hash (or fails). Raises :class:`TicketRejected`
+    gives, or re-running it gives another hash (or fails). Raises :class:`Refused`
     (``BAD_OPENING``) if ``state`` does not hash to the committed input: that is the opener's
-    mistake, not a verdict. Raises ``ParameterError`` if ``computation`` is not the step's job.
+    mistake, not a verdict. Raises ``InvalidArgument`` if ``computation`` is not the step's job.
     """
     if not isinstance(computation, SerialComputation) or not isinstance(step, StepCommitment):
-        raise ParameterError("verify_step takes a SerialComputation and a StepCommitment")
+        raise InvalidArgument("verify_step takes a SerialComputation and a StepCommitment")
     if computation.spec.id != step.job:
-        raise ParameterError("the computation is not the job the step commits to")
+        raise InvalidArgument("the computation is not the job the step commits to")
     try:
         opened = computation.state_hash(state)
-    except (GamesError, TypeError, ValueError) as exc:
-        raise TicketRejected(TicketRejection.BAD_OPENING, f"cannot hash the state: {exc}") from exc
+    except (OddsproofError, TypeError, ValueError) as exc:
+        raise Refused(TicketReason.BAD_OPENING, f"cannot hash the state: {exc}") from exc
     if opened != step.input:
-        raise TicketRejected(TicketRejection.BAD_OPENING, "the state is not the committed input")
+        raise Refused(TicketReason.BAD_OPENING, "the state is not the committed input")
     if step.stop > computation.steps:
         return False
     if seeds is not None and seeds.seed(step.index) != step.seed:
@@ -331,7 +325,7 @@ def judge_step(
     re-running the span when the judge is one of the account's judges.
     """
     if not isinstance(winner, WinningTicket) or not isinstance(judge, Identity):
-        raise ParameterError("judge_step takes a WinningTicket and the judge's Identity")
+        raise InvalidArgument("judge_step takes a WinningTicket and the judge's Identity")
     step = winner.ticket.step
     upheld = verify_step(computation, step, state, seeds=seeds)
     ruling = Ruling(
@@ -351,17 +345,17 @@ def _ruling_verdict(
     ruling: Signed[Ruling], winner: WinningTicket, account: LotteryAccount, domain: Domain
 ) -> bool:
     if not isinstance(ruling, Signed) or not isinstance(ruling.body, Ruling):
-        raise ParameterError("a ruling is a signed Ruling")
+        raise InvalidArgument("a ruling is a signed Ruling")
     body = ruling.body
     judges = {p.key for p in account.judges}
     if not any(key in judges for key in ruling.signers):
-        raise TicketRejected(TicketRejection.NOT_A_JUDGE, "no judge of the account signed it")
+        raise Refused(TicketReason.NOT_A_JUDGE, "no judge of the account signed it")
     try:
         ruling.verify(domain)
     except SignatureError as exc:
-        raise TicketRejected(TicketRejection.BAD_SIGNATURE, str(exc)) from exc
+        raise Refused(TicketReason.BAD_SIGNATURE, str(exc)) from exc
     if body.claim != winner.ticket.id or body.statement != winner.ticket.step.id or not body.final:
-        raise TicketRejected(TicketRejection.UNKNOWN_STEP, "the ruling is about another step")
+        raise Refused(TicketReason.UNKNOWN_STEP, "the ruling is about another step")
     return body.upheld
 
 
@@ -380,7 +374,7 @@ def _winning(
 ) -> None:
     """Every check of a winning ticket but the step and the expiry."""
     if not isinstance(winner, WinningTicket):
-        raise ParameterError("expected a WinningTicket")
+        raise InvalidArgument("expected a WinningTicket")
     _check_ledger(ledger)
     _check_account(account)
     _check_now(now)
@@ -388,12 +382,12 @@ def _winning(
     ticket = winner.ticket
     check_rounds(ticket, account)
     if ledger.resolution(ticket.id) is not None:
-        raise TicketRejected(TicketRejection.ALREADY_REDEEMED, "the ledger has settled it")
+        raise Refused(TicketReason.ALREADY_REDEEMED, "the ledger has settled it")
     nonce = ledger.head(_nonce_head(winner))
     if nonce is not None and nonce != ticket.id:
-        raise TicketRejected(TicketRejection.NONCE_REUSED, "another ticket used this nonce")
+        raise Refused(TicketReason.NONCE_REUSED, "another ticket used this nonce")
     if not ticket.wins(round_randomness(beacon, account, ticket, now=now)):
-        raise TicketRejected(TicketRejection.NOT_A_WINNER, "the draw is not below the threshold")
+        raise Refused(TicketReason.NOT_A_WINNER, "the draw is not below the threshold")
 
 
 def _nonce_head(winner: WinningTicket) -> str:
@@ -431,12 +425,12 @@ def _settle(
     try:
         with ledger.transaction():
             if ledger.resolution(winner.ticket.id) is not None:
-                raise TicketRejected(TicketRejection.ALREADY_REDEEMED, "the ledger has settled it")
+                raise Refused(TicketReason.ALREADY_REDEEMED, "the ledger has settled it")
             entries, result = build()
             receipts = ledger.apply_all(entries)
             ledger.put(winner)
             ledger.set_head(_nonce_head(winner), winner.ticket.id)
-    except LedgerError as exc:
+    except OddsproofError as exc:
         raise _refused(exc) from exc
     return attrs.evolve(result, receipts=receipts)
 
@@ -458,8 +452,8 @@ def _pay(ledger: Ledger, winner: WinningTicket, account: LotteryAccount) -> Rede
         deposit = ledger.escrow(account.id, account.sender.key)
         bonds = penalty_bonds(ledger, account)
         if deposit == 0 and not bonds:
-            raise TicketRejected(
-                TicketRejection.FACE_VALUE_UNCOVERED, "the sender's deposit and penalty are gone"
+            raise Refused(
+                TicketReason.FACE_VALUE_UNCOVERED, "the sender's deposit and penalty are gone"
             )
         paid = min(ticket.face_value, deposit)
         shortfall = ticket.face_value - paid
@@ -502,7 +496,7 @@ def _share(value: object) -> tuple[int, int]:
         or not 0 <= value[0] <= value[1]
         or value[1] == 0
     ):
-        raise ParameterError("slash_share is (numerator, denominator) with 0 <= n <= d, d > 0")
+        raise InvalidArgument("slash_share is (numerator, denominator) with 0 <= n <= d, d > 0")
     return value[0], value[1]
 
 
@@ -522,7 +516,7 @@ def redeem(
 ) -> Redemption:
     """Redeem a winning ticket at time ``now``: check it, verify its span, pay or void it.
 
-    Checks (each a :class:`TicketRejected` with its reason): the batch's two signatures and
+    Checks (each a :class:`Refused` with its reason): the batch's two signatures and
     the inclusion proof, account and parties, the round margin, not already settled, the nonce
     not used by another settled ticket, the draw wins under the account's beacon, and
     ``now`` before the expiry. Then the span: re-run from ``state`` with ``computation`` (and
@@ -535,13 +529,13 @@ def redeem(
     share = _share(slash_share)
     ticket = winner.ticket
     if now >= ticket.expiry:
-        raise TicketRejected(TicketRejection.EXPIRED, f"the ticket expired at {ticket.expiry}")
+        raise Refused(TicketReason.EXPIRED, f"the ticket expired at {ticket.expiry}")
     if ruling is not None:
         holds = _ruling_verdict(ruling, winner, account, domain)
     elif computation is not None and state is not None:
         holds = verify_step(computation, ticket.step, state, seeds=seeds)
     else:
-        raise ParameterError("give the computation and the opened state, or a judge's ruling")
+        raise InvalidArgument("give the computation and the opened state, or a judge's ruling")
     if not holds:
         return _void(ledger, winner, share, b"false-step")
     return _pay(ledger, winner, account)
@@ -565,7 +559,7 @@ def void_unopened(
     _winning(ledger, winner, account=account, beacon=beacon, domain=domain, now=now)
     share = _share(slash_share)
     if now < winner.ticket.expiry:
-        raise LotteryLedgerError(
+        raise InvalidArgument(
             f"the worker may open the step until {winner.ticket.expiry}; it is {now}"
         )
     return _void(ledger, winner, share, b"unopened")

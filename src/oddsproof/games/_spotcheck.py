@@ -40,7 +40,14 @@ import numpy as np
 import numpy.typing as npt
 
 from oddsproof.contracts import BeaconRound, Claim, Ruling
-from oddsproof.errors import ContractsError, SignatureError
+from oddsproof.errors import (
+    InvalidArgument,
+    OddsproofError,
+    Reason,
+    Refused,
+    SignatureError,
+    WrongType,
+)
 from oddsproof.wire import (
     INT_LIMIT,
     Canonical,
@@ -56,12 +63,10 @@ from oddsproof.wire import (
 )
 
 from ._computation import ParallelComputation, input_id
-from ._errors import GamesError, ParameterError
 from ._merkle import (
     InclusionProof,
     MerkleTree,
     MultiProof,
-    ProofError,
     split_multi_proof,
     verify_chunk,
     verify_many,
@@ -84,27 +89,17 @@ _MAX_PRECISION: Final = 64  # the contracts layer's bound on a claim's precision
 _U64: Final = 1 << 64
 
 
-class SpotCheckError(GamesError, ValueError):
-    """A spot check that cannot be run as asked: the claim, commitment, computation, input or
-    challenge do not belong together."""
-
-
-class FraudProofError(SpotCheckError):
-    """A fraud proof that does not prove fraud: malformed, about another claim, or the
-    committed value is in fact correct."""
-
-
 def _positive_int(limit: int) -> Callable[[Any, Any, Any], None]:
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         if type(value) is not int or not 1 <= value < limit:
-            raise SpotCheckError(f"{attr.name} must be an integer in [1, {limit}), got {value!r}")
+            raise InvalidArgument(f"{attr.name} must be an integer in [1, {limit}), got {value!r}")
 
     return check
 
 
 def _precision(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 <= value <= _MAX_PRECISION:
-        raise SpotCheckError(f"{attr.name} must be 0 to {_MAX_PRECISION} bits, got {value!r}")
+        raise InvalidArgument(f"{attr.name} must be 0 to {_MAX_PRECISION} bits, got {value!r}")
 
 
 _digest = attrs.validators.instance_of(Digest)
@@ -133,7 +128,7 @@ class OutputCommitment(Canonical):
     @row_bytes.validator
     def _check_leaf_size(self, _attr: object, value: int) -> None:
         if type(self.chunk) is int and self.chunk * value > MAX_CHUNK_BYTES:
-            raise SpotCheckError(
+            raise InvalidArgument(
                 f"a leaf (chunk × row bytes) holds at most {MAX_CHUNK_BYTES} bytes"
             )
 
@@ -170,9 +165,9 @@ def choose_chunk(pieces: int, row_bytes: int, *, target: int = LEAF_TARGET_BYTES
     """
     for name, value in (("pieces", pieces), ("row_bytes", row_bytes), ("target", target)):
         if type(value) is not int or value < 1:
-            raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+            raise InvalidArgument(f"{name} must be a positive integer, got {value!r}")
     if row_bytes > MAX_CHUNK_BYTES:
-        raise ParameterError(f"a piece's output may hold at most {MAX_CHUNK_BYTES} bytes")
+        raise InvalidArgument(f"a piece's output may hold at most {MAX_CHUNK_BYTES} bytes")
     chunk = 1
     while chunk * row_bytes < target and chunk * 2 * row_bytes <= MAX_CHUNK_BYTES:
         chunk *= 2
@@ -196,23 +191,23 @@ class CommittedOutput:
     @classmethod
     def from_bytes(cls, commitment: OutputCommitment, data: bytes) -> CommittedOutput:
         """Rebuild a commitment from delivered output bytes (``data`` as committed, piece
-        after piece), raising :class:`SpotCheckError` unless they are exactly what
+        after piece), raising :class:`InvalidArgument` unless they are exactly what
         ``commitment`` commits to. A buyer who received the output uses it to open challenges
         without the solver."""
         if not isinstance(commitment, OutputCommitment):
-            raise SpotCheckError("expected an OutputCommitment")
+            raise InvalidArgument("expected an OutputCommitment")
         if not isinstance(data, bytes | bytearray | memoryview):
-            raise SpotCheckError("the delivered output is bytes")
+            raise InvalidArgument("the delivered output is bytes")
         raw = bytes(data)
         expected = commitment.pieces * commitment.row_bytes
         if len(raw) != expected:
-            raise SpotCheckError(
+            raise InvalidArgument(
                 f"the output holds {len(raw)} bytes, the commitment {expected} "
                 f"({commitment.pieces} pieces of {commitment.row_bytes} bytes)"
             )
         tree = MerkleTree(_leaf_level(raw, commitment.chunk * commitment.row_bytes))
         if tree.root != commitment.root:
-            raise SpotCheckError("the output does not hash to the committed root")
+            raise InvalidArgument("the output does not hash to the committed root")
         return cls(commitment, raw, tree)
 
     @property
@@ -228,14 +223,14 @@ class CommittedOutput:
     def chunk_bytes(self, leaf: int) -> bytes:
         """The bytes of leaf ``leaf``."""
         if type(leaf) is not int or not 0 <= leaf < self.commitment.leaves:
-            raise ParameterError(f"leaf must lie in [0, {self.commitment.leaves})")
+            raise InvalidArgument(f"leaf must lie in [0, {self.commitment.leaves})")
         width = self.commitment.chunk * self.commitment.row_bytes
         return self._data[leaf * width : (leaf + 1) * width]
 
     def open(self, challenge: Challenge) -> Opening:
         """The chunks holding the challenged pieces, with one multi-proof."""
         if not isinstance(challenge, Challenge):
-            raise ParameterError("open takes a Challenge")
+            raise InvalidArgument("open takes a Challenge")
         leaves = sorted({self.commitment.leaf_of(i) for i in challenge.indices(self.commitment)})
         return Opening(
             challenge.claim,
@@ -264,23 +259,23 @@ def commit_output(
     ``chunk`` defaults to :func:`choose_chunk`.
     """
     if not isinstance(computation, ParallelComputation):
-        raise ParameterError("commit_output takes a ParallelComputation")
+        raise InvalidArgument("commit_output takes a ParallelComputation")
     try:
         array = np.asarray(rows)
     except (TypeError, ValueError) as exc:
-        raise ParameterError(f"cannot read output rows: {exc}") from exc
+        raise InvalidArgument(f"cannot read output rows: {exc}") from exc
     if array.ndim == 1:
         array = array.reshape(-1, 1)
     if array.ndim != 2 or len(array) != computation.size or array.shape[1] < 1:
-        raise ParameterError(f"expected {computation.size} output rows, got shape {array.shape}")
+        raise InvalidArgument(f"expected {computation.size} output rows, got shape {array.shape}")
     data = computation.piece_bytes(array)
     row_bytes = len(data) // computation.size
     if chunk is None:
         chunk = choose_chunk(computation.size, row_bytes)
     elif type(chunk) is not int or not 1 <= chunk <= computation.size:
-        raise ParameterError(f"chunk must be an integer in [1, {computation.size}]")
+        raise InvalidArgument(f"chunk must be an integer in [1, {computation.size}]")
     if chunk * row_bytes > MAX_CHUNK_BYTES:
-        raise ParameterError(f"a chunk may hold at most {MAX_CHUNK_BYTES} bytes")
+        raise InvalidArgument(f"a chunk may hold at most {MAX_CHUNK_BYTES} bytes")
     tree = MerkleTree(_leaf_level(data, chunk * row_bytes))
     commitment = OutputCommitment(
         tree.root, computation.size, chunk, row_bytes, computation.spec.precision
@@ -300,9 +295,9 @@ def sign_claim(
 ) -> Signed[Claim]:
     """The claimant's signed claim that ``computation(data)`` is the committed output."""
     if not isinstance(committed, CommittedOutput):
-        raise ParameterError("sign_claim takes a CommittedOutput")
+        raise InvalidArgument("sign_claim takes a CommittedOutput")
     if committed.commitment.pieces != computation.size:
-        raise ParameterError("the commitment is for another number of pieces")
+        raise InvalidArgument("the commitment is for another number of pieces")
     return _sign_claim_for(
         committed.commitment,
         computation,
@@ -326,9 +321,9 @@ def _sign_claim_for(
 ) -> Signed[Claim]:
     """A signed claim naming ``commitment``, whatever it says (cheating solvers use it too)."""
     if not isinstance(computation, ParallelComputation):
-        raise ParameterError("a parallel claim names a ParallelComputation")
+        raise InvalidArgument("a parallel claim names a ParallelComputation")
     if not isinstance(claimant, Identity):
-        raise ParameterError("the claimant is an Identity (it signs)")
+        raise InvalidArgument("the claimant is an Identity (it signs)")
     claim = Claim(
         offer=offer,
         claimant=claimant.party,
@@ -352,7 +347,7 @@ Ratio = Fraction | int | float | str
 def _ratio_value(name: str, value: Ratio) -> Fraction:
     """An exact probability in (0, 1); floats are read by their shortest repr (0.01 is 1/100)."""
     if isinstance(value, bool):
-        raise ParameterError(f"{name} must be a number in (0, 1), got {value!r}")
+        raise InvalidArgument(f"{name} must be a number in (0, 1), got {value!r}")
     try:
         if isinstance(value, float):
             exact = Fraction(repr(value))
@@ -361,11 +356,11 @@ def _ratio_value(name: str, value: Ratio) -> Fraction:
         else:
             raise TypeError(type(value).__name__)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
-        raise ParameterError(f"{name} must be a number in (0, 1), got {value!r}") from exc
+        raise InvalidArgument(f"{name} must be a number in (0, 1), got {value!r}") from exc
     if not 0 < exact < 1:
-        raise ParameterError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+        raise InvalidArgument(f"{name} must lie strictly between 0 and 1, got {value!r}")
     if exact.denominator >= INT_LIMIT:
-        raise ParameterError(f"{name} needs a denominator below 2**63, got {value!r}")
+        raise InvalidArgument(f"{name} needs a denominator below 2**63, got {value!r}")
     return exact
 
 
@@ -377,14 +372,14 @@ def _check_ratio(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         or not 0 < value[0] < value[1] < INT_LIMIT
         or math.gcd(value[0], value[1]) != 1
     ):
-        raise SpotCheckError(
+        raise InvalidArgument(
             f"{attr.name} is a reduced fraction (numerator, denominator) in (0, 1)"
         )
 
 
 def _check_nonce(_inst: object, _attr: object, value: Any) -> None:
     if value is not None and (not isinstance(value, bytes) or len(value) != NONCE_SIZE):
-        raise SpotCheckError(f"a verifier nonce is {NONCE_SIZE} bytes")
+        raise InvalidArgument(f"a verifier nonce is {NONCE_SIZE} bytes")
 
 
 def sample_indices(seed: Digest, k: int, pieces: int) -> tuple[int, ...]:
@@ -396,11 +391,11 @@ def sample_indices(seed: Digest, k: int, pieces: int) -> tuple[int, ...]:
     other is reduced modulo ``pieces``.
     """
     if not isinstance(seed, Digest):
-        raise ParameterError("the seed is a Digest")
+        raise InvalidArgument("the seed is a Digest")
     if type(k) is not int or not 0 <= k <= MAX_CHECKS:
-        raise ParameterError(f"k must be an integer in [0, {MAX_CHECKS}], got {k!r}")
+        raise InvalidArgument(f"k must be an integer in [0, {MAX_CHECKS}], got {k!r}")
     if type(pieces) is not int or not 1 <= pieces < INT_LIMIT:
-        raise ParameterError(f"pieces must be a positive integer, got {pieces!r}")
+        raise InvalidArgument(f"pieces must be a positive integer, got {pieces!r}")
     limit = _U64 - _U64 % pieces
     raw = seed.raw
     out: list[int] = []
@@ -435,7 +430,7 @@ class Challenge(Canonical):
     @beacon.validator
     def _one_source(self, _attr: object, value: Any) -> None:
         if (self.nonce is None) == (value is None):
-            raise SpotCheckError("a challenge has exactly one source: a nonce or a beacon round")
+            raise InvalidArgument("a challenge has exactly one source: a nonce or a beacon round")
 
     @property
     def seed(self) -> Digest:
@@ -476,13 +471,13 @@ def _checks(epsilon: Fraction, fraud_fraction: Fraction, k: int | None) -> int:
     if k is None:
         k = needed
     if type(k) is not int or not needed <= k <= MAX_CHECKS:
-        raise ParameterError(f"k must be an integer in [plan(ε, f) = {needed}, {MAX_CHECKS}]")
+        raise InvalidArgument(f"k must be an integer in [plan(ε, f) = {needed}, {MAX_CHECKS}]")
     return k
 
 
 def _claim_id(claim: Signed[Claim]) -> Digest:
     if not isinstance(claim, Signed) or not isinstance(claim.body, Claim):
-        raise ParameterError("expected a signed Claim")
+        raise InvalidArgument("expected a signed Claim")
     return claim.id
 
 
@@ -504,7 +499,7 @@ def nonce_challenge(
     if nonce is None:
         nonce = os.urandom(NONCE_SIZE)
     elif not isinstance(nonce, bytes) or len(nonce) != NONCE_SIZE:
-        raise ParameterError(f"a nonce is {NONCE_SIZE} bytes")
+        raise InvalidArgument(f"a nonce is {NONCE_SIZE} bytes")
     return Challenge(
         _claim_id(claim),
         (eps.numerator, eps.denominator),
@@ -531,27 +526,28 @@ def beacon_challenge(
     ``received`` is when the verifier (or the ledger) first held the signed claim, on its own
     clock; ``published`` is when the round was published (from the beacon's schedule). The
     claim's own ``issued`` time is the claimant's word, so it cannot stand in for ``received``:
-    a claimant who saw the round could backdate a claim. Raises :class:`SpotCheckError` unless
+    a claimant who saw the round could backdate a claim. Raises :class:`InvalidArgument` unless
     the round was published strictly after both times, and unless the round's signature
     verifies (under ``beacon``, when given: the contract's beacon key).
     """
     claim_id = _claim_id(claim)
     if not isinstance(beacon_round, BeaconRound):
-        raise ParameterError("expected a BeaconRound")
+        raise InvalidArgument("expected a BeaconRound")
     for name, value in (("received", received), ("published", published)):
         if type(value) is not int or not 0 <= value < INT_LIMIT:
-            raise ParameterError(f"{name} must be a time in integer seconds, got {value!r}")
+            raise InvalidArgument(f"{name} must be a time in integer seconds, got {value!r}")
     if beacon is not None and beacon_round.beacon != beacon:
-        raise SpotCheckError("the round comes from another beacon than the one named")
+        raise InvalidArgument("the round comes from another beacon than the one named")
     try:
         beacon_round.verify()
     except SignatureError as exc:
-        raise SpotCheckError(f"the beacon round does not verify: {exc}") from exc
+        raise InvalidArgument(f"the beacon round does not verify: {exc}") from exc
     issued = claim.body.issued
     if published <= max(received, issued):
-        raise SpotCheckError(
+        raise Refused(
+            SpotCheckReason.BEACON_PUBLISHED,
             f"beacon round {beacon_round.round} was published (at {published}) before the claim "
-            f"was held (at {max(received, issued)}): the claimant could have known it"
+            f"was held (at {max(received, issued)}): the claimant could have known it",
         )
     eps = _ratio_value("epsilon", epsilon)
     f = _ratio_value("fraud_fraction", fraud_fraction)
@@ -571,9 +567,9 @@ def beacon_challenge(
 
 def _check_chunks(_inst: object, _attr: object, value: Any) -> None:
     if type(value) is not tuple or not all(type(c) is bytes for c in value):
-        raise SpotCheckError("chunks is a tuple of bytes")
+        raise InvalidArgument("chunks is a tuple of bytes")
     if any(len(c) > MAX_CHUNK_BYTES for c in value):
-        raise SpotCheckError(f"a chunk holds at most {MAX_CHUNK_BYTES} bytes")
+        raise InvalidArgument(f"a chunk holds at most {MAX_CHUNK_BYTES} bytes")
 
 
 @canonical("spot-check-opening")
@@ -589,7 +585,21 @@ class Opening(Canonical):
     @proof.validator
     def _one_chunk_per_leaf(self, _attr: object, value: MultiProof) -> None:
         if len(value.indices) != len(self.chunks):
-            raise SpotCheckError("an opening holds one chunk per leaf its proof covers")
+            raise InvalidArgument("an opening holds one chunk per leaf its proof covers")
+
+
+class SpotCheckReason(Reason):
+    """Why a certificate, a fraud proof or a beacon challenge was refused."""
+
+    BAD_CERTIFICATE = "bad-certificate"
+    """A certificate whose signature, verifier, k, beacon round or indices do not hold."""
+    BAD_FRAUD_PROOF = "bad-fraud-proof"
+    """A fraud proof that does not hold together: claim, commitment or leaf do not match."""
+    NO_FRAUD = "no-fraud"
+    """The piece a fraud proof names was committed correctly."""
+    BEACON_PUBLISHED = "beacon-published"
+    """The challenge's beacon round was public before the claim was held: the claimant could
+    have known the indices."""
 
 
 class SpotCheckOutcome(enum.Enum):
@@ -611,19 +621,19 @@ class SpotCheckOutcome(enum.Enum):
 
 def _check_indices(_inst: object, _attr: object, value: Any) -> None:
     if type(value) is not tuple or len(value) > MAX_CHECKS:
-        raise SpotCheckError(f"indices is a tuple of at most {MAX_CHECKS} integers")
+        raise InvalidArgument(f"indices is a tuple of at most {MAX_CHECKS} integers")
     if not all(type(i) is int and 0 <= i < INT_LIMIT for i in value):
-        raise SpotCheckError("indices are non-negative integers")
+        raise InvalidArgument("indices are non-negative integers")
 
 
 def _check_reason(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str) or len(value) > MAX_REASON or not value.isprintable():
-        raise SpotCheckError(f"a reason is at most {MAX_REASON} printable characters")
+        raise InvalidArgument(f"a reason is at most {MAX_REASON} printable characters")
 
 
 def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise SpotCheckError(f"{attr.name} must be a non-negative integer, got {value!r}")
+        raise InvalidArgument(f"{attr.name} must be a non-negative integer, got {value!r}")
 
 
 @canonical("spot-check-certificate")
@@ -660,19 +670,19 @@ class SpotCheckCertificate(Canonical):
 
     def __attrs_post_init__(self) -> None:
         if self.challenge.claim != self.claim:
-            raise SpotCheckError("the certificate's challenge is for another claim")
+            raise InvalidArgument("the certificate's challenge is for another claim")
         if self.seed != self.challenge.seed:
-            raise SpotCheckError("the certificate's seed is not its challenge's seed")
+            raise InvalidArgument("the certificate's seed is not its challenge's seed")
         checked = self.outcome is not SpotCheckOutcome.BAD_COMMITMENT
         if len(self.indices) != (self.challenge.k if checked else 0):
-            raise SpotCheckError("a certificate lists k indices (none for a bad commitment)")
+            raise InvalidArgument("a certificate lists k indices (none for a bad commitment)")
         if any(i >= self.commitment.pieces for i in self.indices):
-            raise SpotCheckError("an index lies outside the commitment's pieces")
+            raise InvalidArgument("an index lies outside the commitment's pieces")
         wrong = self.outcome is SpotCheckOutcome.WRONG_VALUE
         if wrong != (self.failed_index is not None) or wrong != (self.fraud_proof is not None):
-            raise SpotCheckError("a failed index and a fraud proof go with a wrong value only")
+            raise InvalidArgument("a failed index and a fraud proof go with a wrong value only")
         if wrong and self.failed_index not in self.indices:
-            raise SpotCheckError("the failed index is not among the checked indices")
+            raise InvalidArgument("the failed index is not among the checked indices")
 
     @property
     def passed(self) -> bool:
@@ -692,7 +702,7 @@ class SpotCheckCertificate(Canonical):
 
 def _signed_claim(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, Signed) or not isinstance(value.body, Claim):
-        raise FraudProofError("a fraud proof carries the signed claim")
+        raise InvalidArgument("a fraud proof carries the signed claim")
 
 
 @canonical("fraud-proof")
@@ -717,11 +727,11 @@ class FraudProof(Canonical):
     def _fits(self, _attr: object, value: InclusionProof) -> None:
         c = self.commitment
         if type(self.piece) is not int or not 0 <= self.piece < c.pieces:
-            raise FraudProofError("the piece lies outside the commitment")
+            raise InvalidArgument("the piece lies outside the commitment")
         if value.index != c.leaf_of(self.piece) or value.size != c.leaves:
-            raise FraudProofError("the audit path is not for the piece's leaf in this tree")
+            raise InvalidArgument("the audit path is not for the piece's leaf in this tree")
         if len(self.chunk) > MAX_CHUNK_BYTES:
-            raise FraudProofError(f"a chunk holds at most {MAX_CHUNK_BYTES} bytes")
+            raise InvalidArgument(f"a chunk holds at most {MAX_CHUNK_BYTES} bytes")
 
 
 @attrs.frozen
@@ -746,6 +756,10 @@ class SpotCheckResult:
 # The verifier
 
 
+def _fraud_refusal(message: str) -> Refused:
+    return Refused(SpotCheckReason.BAD_FRAUD_PROOF, message)
+
+
 def _check_claim_matches(
     claim: Signed[Claim],
     commitment: OutputCommitment,
@@ -753,7 +767,7 @@ def _check_claim_matches(
     data: bytes,
     *,
     domain: Domain,
-    error: type[SpotCheckError],
+    error: Callable[[str], Exception],
 ) -> Claim:
     """The claim's body, once its signature and its names (commitment, computation, input)
     are checked; raise ``error`` otherwise."""
@@ -796,13 +810,13 @@ def _commitment_defect(body: Claim, commitment: OutputCommitment, comp: Parallel
 
 def _recompute(computation: ParallelComputation, data: bytes, pieces: list[int]) -> bytes:
     """The committed bytes of ``pieces``, recomputed; the computation is caller's code, so any
-    failure of it becomes a :class:`SpotCheckError`."""
+    failure of it becomes a :class:`InvalidArgument`."""
     try:
         return computation.piece_bytes(computation.evaluate(data, np.array(pieces, np.int64)))
-    except GamesError:
+    except OddsproofError:
         raise
     except Exception as exc:  # user code: any failure becomes a typed error
-        raise SpotCheckError(f"the computation failed: {type(exc).__name__}: {exc}") from exc
+        raise InvalidArgument(f"the computation failed: {type(exc).__name__}: {exc}") from exc
 
 
 def spot_check(
@@ -820,7 +834,7 @@ def spot_check(
     """Check ``opening`` against the claim and sign a certificate of the outcome.
 
     Verifies the claim's signature in ``domain`` and that the claim names ``commitment``,
-    ``computation`` and ``data`` (otherwise :class:`SpotCheckError`: the verifier is checking
+    ``computation`` and ``data`` (otherwise :class:`InvalidArgument`: the verifier is checking
     the wrong thing). Then: a commitment that contradicts the computation fails at once; an
     opening that is missing, for another claim, for other leaves, or whose multi-proof does not
     lead to the root fails; otherwise the challenged pieces are recomputed (once each, in one
@@ -828,14 +842,14 @@ def spot_check(
     proof. ``opening=None`` records that the solver did not answer in time.
     """
     body = _check_claim_matches(
-        claim, commitment, computation, data, domain=domain, error=SpotCheckError
+        claim, commitment, computation, data, domain=domain, error=InvalidArgument
     )
     if not isinstance(challenge, Challenge) or challenge.claim != claim.id:
-        raise SpotCheckError("the challenge is not for this claim")
+        raise InvalidArgument("the challenge is not for this claim")
     if not isinstance(verifier, Identity):
-        raise SpotCheckError("the verifier is an Identity (it signs the certificate)")
+        raise InvalidArgument("the verifier is an Identity (it signs the certificate)")
     if opening is not None and not isinstance(opening, Opening):
-        raise SpotCheckError("expected an Opening or None")
+        raise InvalidArgument("expected an Opening or None")
 
     def certify(
         outcome: SpotCheckOutcome,
@@ -879,7 +893,7 @@ def spot_check(
     leaf_hashes = {leaf: merkle_leaf_hash(chunk) for leaf, chunk in chunks.items()}
     try:
         verify_many(commitment.root, commitment.leaves, leaf_hashes, opening.proof)
-    except ProofError as exc:
+    except InvalidArgument as exc:
         return certify(
             SpotCheckOutcome.BAD_OPENING, f"the multi-proof does not verify: {exc}", indices
         )
@@ -910,7 +924,8 @@ def check_certificate(
     *,
     verifier: Party | PublicKey | None = None,
 ) -> SpotCheckCertificate:
-    """Check a signed certificate and return its body; raise :class:`SpotCheckError` if not.
+    """Check a signed certificate and return its body; raise :class:`~oddsproof.errors.Refused` if
+    not.
 
     Checks the verifier's signature (and that it is ``verifier``'s, if given), that ``k`` is at
     least ``plan(ε, f)``, that a beacon round verifies, and that the indices are the ones the
@@ -920,32 +935,44 @@ def check_certificate(
     if not isinstance(certificate, Signed) or not isinstance(
         certificate.body, SpotCheckCertificate
     ):
-        raise SpotCheckError("expected a signed SpotCheckCertificate")
+        raise WrongType("expected a signed SpotCheckCertificate")
     cert = certificate.body
     try:
         certificate.verify(domain, signers=[cert.verifier])
     except SignatureError as exc:
-        raise SpotCheckError(f"the certificate is not signed by its verifier: {exc}") from exc
+        raise Refused(
+            SpotCheckReason.BAD_CERTIFICATE, f"the certificate is not signed by its verifier: {exc}"
+        ) from exc
     if verifier is not None:
         key = verifier.key if isinstance(verifier, Party) else verifier
         if key != cert.verifier.key:
-            raise SpotCheckError("the certificate is signed by another verifier")
+            raise Refused(
+                SpotCheckReason.BAD_CERTIFICATE, "the certificate is signed by another verifier"
+            )
     challenge = cert.challenge
     try:
         needed = plan(float(challenge.epsilon_value), float(challenge.fraud_fraction_value))
-    except ParameterError as exc:
-        raise SpotCheckError(f"the certificate's ε or f is unusable: {exc}") from exc
+    except InvalidArgument as exc:
+        raise Refused(
+            SpotCheckReason.BAD_CERTIFICATE, f"the certificate's ε or f is unusable: {exc}"
+        ) from exc
     if challenge.k < needed:
-        raise SpotCheckError(f"k = {challenge.k} is below plan(ε, f) = {needed}")
+        raise Refused(
+            SpotCheckReason.BAD_CERTIFICATE, f"k = {challenge.k} is below plan(ε, f) = {needed}"
+        )
     if challenge.beacon is not None:
         try:
             challenge.beacon.verify()
         except SignatureError as exc:
-            raise SpotCheckError(f"the beacon round does not verify: {exc}") from exc
+            raise Refused(
+                SpotCheckReason.BAD_CERTIFICATE, f"the beacon round does not verify: {exc}"
+            ) from exc
     if cert.outcome is not SpotCheckOutcome.BAD_COMMITMENT and cert.indices != challenge.indices(
         cert.commitment
     ):
-        raise SpotCheckError("the indices are not the ones the seed draws")
+        raise Refused(
+            SpotCheckReason.BAD_CERTIFICATE, "the indices are not the ones the seed draws"
+        )
     return cert
 
 
@@ -965,9 +992,9 @@ def certificate_ruling(
     by default so that the ladder can take it further.
     """
     if not isinstance(verifier, Identity):
-        raise SpotCheckError("the verifier is an Identity (it signs the ruling)")
+        raise InvalidArgument("the verifier is an Identity (it signs the ruling)")
     if not isinstance(certificate, Signed):
-        raise SpotCheckError("expected a signed SpotCheckCertificate")
+        raise InvalidArgument("expected a signed SpotCheckCertificate")
     cert = check_certificate(certificate, certificate.domain, verifier=verifier.key)
     try:
         ruling = Ruling(
@@ -980,15 +1007,15 @@ def certificate_ruling(
             final=final,
             issued=cert.issued if issued is None else issued,
         )
-    except ContractsError as exc:
-        raise SpotCheckError(f"cannot make the ruling: {exc}") from exc
+    except OddsproofError as exc:
+        raise InvalidArgument(f"cannot make the ruling: {exc}") from exc
     return Signed.create(ruling, certificate.domain, verifier)
 
 
 def check_fraud_proof(
     proof: FraudProof, computation: ParallelComputation, data: bytes, *, domain: Domain
 ) -> None:
-    """Return if ``proof`` shows fraud; raise :class:`FraudProofError` if it does not.
+    """Return if ``proof`` shows fraud; raise :class:`~oddsproof.errors.Refused` if it does not.
 
     Checks the claimant's signature on the claim in ``domain``, that the claim names the
     commitment, ``computation`` and ``data``, that the chunk is the committed leaf (audit path
@@ -998,19 +1025,23 @@ def check_fraud_proof(
     recomputing anything.
     """
     if not isinstance(proof, FraudProof):
-        raise FraudProofError("expected a FraudProof")
+        raise WrongType("expected a FraudProof")
     c = proof.commitment
     body = _check_claim_matches(
-        proof.claim, c, computation, data, domain=domain, error=FraudProofError
+        proof.claim, c, computation, data, domain=domain, error=_fraud_refusal
     )
     if _commitment_defect(body, c, computation):
         return
     try:
         verify_chunk(c.root, c.leaves, proof.chunk, proof.proof)
-    except ProofError as exc:
-        raise FraudProofError(f"the chunk is not the committed leaf: {exc}") from exc
+    except InvalidArgument as exc:
+        raise Refused(
+            SpotCheckReason.BAD_FRAUD_PROOF, f"the chunk is not the committed leaf: {exc}"
+        ) from exc
     leaf = c.leaf_of(proof.piece)
     if len(proof.chunk) != c.leaf_size(leaf):
         return
     if _recompute(computation, data, [proof.piece]) == proof.chunk[c.piece_slice(proof.piece)]:
-        raise FraudProofError(f"piece {proof.piece} was committed correctly: no fraud")
+        raise Refused(
+            SpotCheckReason.NO_FRAUD, f"piece {proof.piece} was committed correctly: no fraud"
+        )

@@ -21,7 +21,7 @@ his acceptance, and it binds him to the step commitments inside (a false one, if
 him his bond). A winner is redeemable alone: :class:`WinningTicket` carries the ticket, the
 doubly signed batch and the ticket's inclusion proof. A batch of one is a plainly signed ticket.
 
-**Validation** raises :class:`TicketRejected` with a :class:`TicketRejection` reason, in the
+**Validation** raises :class:`Refused` with a :class:`TicketReason` reason, in the
 spirit of Livepeer's sender and recipient checks (``pm/recipient.go``, ``pm/validator.go``):
 wrong recipient, bad signature, round already published or too close, expired, nonce reused,
 face value above the deposit, sender unlocking; redemption adds "already redeemed" and the step
@@ -30,7 +30,6 @@ check (``_redeem``).
 
 from __future__ import annotations
 
-import enum
 import os
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -38,7 +37,7 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.errors import SignatureError
+from oddsproof.errors import InvalidArgument, Reason, Refused, SignatureError
 from oddsproof.wire import (
     INT_LIMIT,
     Canonical,
@@ -54,9 +53,8 @@ from oddsproof.wire import (
     tagged_hash,
 )
 
-from ._beacon import Beacon, BeaconError, BeaconSpec, RoundNotPublished, RoundValue
-from ._errors import GamesError, ParameterError
-from ._merkle import InclusionProof, MerkleTree, ProofError, leaf_hashes, verify_inclusion
+from ._beacon import Beacon, BeaconReason, BeaconSpec, RoundValue
+from ._merkle import InclusionProof, MerkleTree, leaf_hashes, verify_inclusion
 from ._noise import SeedSchedule
 
 TICKET_DRAW_TAG: Final = "oddsproof/ticket-draw/v1"
@@ -70,7 +68,7 @@ MAX_JUDGES: Final = 16
 _THRESHOLD_LIMIT: Final = 1 << 256
 
 
-class TicketRejection(enum.Enum):
+class TicketReason(Reason):
     """Why a ticket, a batch or a redemption was refused."""
 
     WRONG_ACCOUNT = "wrong-account"
@@ -116,16 +114,8 @@ class TicketRejection(enum.Enum):
     """A ruling on a step signed by nobody the account names as a judge."""
 
 
-class TicketRejected(GamesError, ValueError):
-    """A ticket, batch or redemption was refused; :attr:`reason` says why."""
-
-    def __init__(self, reason: TicketRejection, message: str) -> None:
-        super().__init__(f"{reason.value}: {message}")
-        self.reason = reason
-
-
-def _reject(reason: TicketRejection, message: str) -> TicketRejected:
-    return TicketRejected(reason, message)
+def _reject(reason: TicketReason, message: str) -> Refused:
+    return Refused(reason, message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,7 +124,7 @@ def _reject(reason: TicketRejection, message: str) -> TicketRejected:
 
 def _check_int(name: str, value: object, low: int, high: int = INT_LIMIT) -> int:
     if type(value) is not int or not low <= value < high:
-        raise ParameterError(f"{name} must be an integer in [{low}, {high}), got {value!r}")
+        raise InvalidArgument(f"{name} must be an integer in [{low}, {high}), got {value!r}")
     return value
 
 
@@ -154,34 +144,34 @@ _party = attrs.validators.instance_of(Party)
 
 def _threshold(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or len(value) != THRESHOLD_SIZE:
-        raise ParameterError(f"a win threshold is {THRESHOLD_SIZE} big-endian bytes")
+        raise InvalidArgument(f"a win threshold is {THRESHOLD_SIZE} big-endian bytes")
 
 
 def _account_nonce(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or len(value) != ACCOUNT_NONCE_SIZE:
-        raise ParameterError(f"an account nonce is {ACCOUNT_NONCE_SIZE} bytes")
+        raise InvalidArgument(f"an account nonce is {ACCOUNT_NONCE_SIZE} bytes")
 
 
 def _judges(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or len(value) > MAX_JUDGES:
-        raise ParameterError(f"an account names at most {MAX_JUDGES} judges, as a tuple")
+        raise InvalidArgument(f"an account names at most {MAX_JUDGES} judges, as a tuple")
     if not all(isinstance(p, Party) for p in value):
-        raise ParameterError("judges are Party values")
+        raise InvalidArgument("judges are Party values")
     keys = [p.key.raw for p in value]
     if keys != sorted(set(keys)):
-        raise ParameterError("judges are sorted by key, each once")
+        raise InvalidArgument("judges are sorted by key, each once")
 
 
 def win_threshold(probability: Fraction | int) -> bytes:
     """The 32-byte threshold of a win probability ``p`` in (0, 1]: ``⌊p·2**256⌋``, capped at
     ``2**256 − 1`` (so ``p = 1`` loses with probability ``2**-256``)."""
     if isinstance(probability, bool) or not isinstance(probability, Fraction | int):
-        raise ParameterError(f"a win probability is an exact Fraction, got {probability!r}")
+        raise InvalidArgument(f"a win probability is an exact Fraction, got {probability!r}")
     if not 0 < probability <= 1:
-        raise ParameterError(f"a win probability lies in (0, 1], got {probability}")
+        raise InvalidArgument(f"a win probability lies in (0, 1], got {probability}")
     numerator = min(int(Fraction(probability) * _THRESHOLD_LIMIT), _THRESHOLD_LIMIT - 1)
     if numerator == 0:
-        raise ParameterError(f"the win probability {probability} is below 2**-256")
+        raise InvalidArgument(f"the win probability {probability} is below 2**-256")
     return numerator.to_bytes(THRESHOLD_SIZE, "big")
 
 
@@ -280,7 +270,7 @@ class Ticket(Canonical):
     def draw(self, randomness: Digest) -> Digest:
         """``tagged_hash("oddsproof/ticket-draw/v1", ticket id ‖ randomness)``."""
         if not isinstance(randomness, Digest):
-            raise ParameterError("the draw takes the round's randomness as a Digest")
+            raise InvalidArgument("the draw takes the round's randomness as a Digest")
         return tagged_hash(TICKET_DRAW_TAG, self.id.raw, randomness.raw)
 
     def wins(self, randomness: Digest) -> bool:
@@ -304,7 +294,7 @@ class TicketBatch(Canonical):
 
 def _signed_batch(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, Signed) or not isinstance(value.body, TicketBatch):
-        raise ParameterError("expected a signed TicketBatch")
+        raise InvalidArgument("expected a signed TicketBatch")
 
 
 @canonical("winning-ticket")
@@ -318,21 +308,21 @@ class WinningTicket(Canonical):
 
     def check(self, account: LotteryAccount, domain: Domain) -> None:
         """Check the batch's two signatures, that the ticket is in it, and that ticket, batch
-        and account agree. Raises :class:`TicketRejected`."""
+        and account agree. Raises :class:`Refused`."""
         ticket, batch = self.ticket, self.batch.body
         check_parties(ticket, account)
         if batch.account != account.id:
-            raise _reject(TicketRejection.WRONG_ACCOUNT, "the batch is another account's")
+            raise _reject(TicketReason.WRONG_ACCOUNT, "the batch is another account's")
         if batch.recipient.key != ticket.recipient:
-            raise _reject(TicketRejection.WRONG_RECIPIENT, "the batch is for another recipient")
+            raise _reject(TicketReason.WRONG_RECIPIENT, "the batch is for another recipient")
         try:
             self.batch.verify(domain, signers=(account.sender.key, ticket.recipient))
         except SignatureError as exc:
-            raise _reject(TicketRejection.BAD_SIGNATURE, str(exc)) from exc
+            raise _reject(TicketReason.BAD_SIGNATURE, str(exc)) from exc
         try:
             verify_inclusion(batch.root, batch.size, merkle_leaf_hash(ticket.id.raw), self.proof)
-        except ProofError as exc:
-            raise _reject(TicketRejection.BAD_PROOF, str(exc)) from exc
+        except InvalidArgument as exc:
+            raise _reject(TicketReason.BAD_PROOF, str(exc)) from exc
 
 
 @attrs.frozen
@@ -354,16 +344,16 @@ class TicketBundle:
 def check_parties(ticket: Ticket, account: LotteryAccount) -> None:
     """The ticket names ``account`` and its sender."""
     if ticket.account != account.id:
-        raise _reject(TicketRejection.WRONG_ACCOUNT, "the ticket names another account")
+        raise _reject(TicketReason.WRONG_ACCOUNT, "the ticket names another account")
     if ticket.sender != account.sender.key:
-        raise _reject(TicketRejection.WRONG_SENDER, "the ticket's sender is not the account's")
+        raise _reject(TicketReason.WRONG_SENDER, "the ticket's sender is not the account's")
 
 
 def check_rounds(ticket: Ticket, account: LotteryAccount) -> None:
     """The target round is at least the account's margin after the round the sender had seen."""
     if ticket.round < ticket.seen_round + account.margin:
         raise _reject(
-            TicketRejection.ROUND_TOO_CLOSE,
+            TicketReason.ROUND_TOO_CLOSE,
             f"round {ticket.round} is less than {account.margin} rounds after the sender's"
             f" last seen round {ticket.seen_round}",
         )
@@ -386,34 +376,34 @@ def check_ticket(
     ``now + lead`` (``lead`` covers clock skew and transit); the ticket must stay redeemable for
     ``window`` seconds after its round; its face value must not exceed ``deposit`` (what the
     sender's deposit holds now); and the sender must not be ``unlocking``. Raises
-    :class:`TicketRejected` with the first rule broken.
+    :class:`Refused` with the first rule broken.
     """
     if not isinstance(ticket, Ticket) or not isinstance(account, LotteryAccount):
-        raise ParameterError("check_ticket takes a Ticket and its LotteryAccount")
+        raise InvalidArgument("check_ticket takes a Ticket and its LotteryAccount")
     for name, value in (("now", now), ("deposit", deposit), ("lead", lead), ("window", window)):
         if type(value) is not int or value < 0:
-            raise ParameterError(f"{name} must be a non-negative integer, got {value!r}")
+            raise InvalidArgument(f"{name} must be a non-negative integer, got {value!r}")
     if ticket.recipient != recipient:
-        raise _reject(TicketRejection.WRONG_RECIPIENT, "the ticket is made out to someone else")
+        raise _reject(TicketReason.WRONG_RECIPIENT, "the ticket is made out to someone else")
     check_parties(ticket, account)
     if unlocking:
-        raise _reject(TicketRejection.SENDER_UNLOCKING, "the sender is withdrawing its deposit")
+        raise _reject(TicketReason.SENDER_UNLOCKING, "the sender is withdrawing its deposit")
     check_rounds(ticket, account)
     published = account.beacon.time_of(ticket.round)
     if published <= now + lead:
         raise _reject(
-            TicketRejection.ROUND_PUBLISHED,
+            TicketReason.ROUND_PUBLISHED,
             f"round {ticket.round} is public at {published}, not after {now} + {lead}",
         )
     if ticket.expiry <= now or ticket.expiry < published + window:
         raise _reject(
-            TicketRejection.EXPIRED,
+            TicketReason.EXPIRED,
             f"the ticket expires at {ticket.expiry}; its round is public at {published} and"
             f" must stay redeemable {window} s after",
         )
     if ticket.face_value > deposit:
         raise _reject(
-            TicketRejection.FACE_VALUE_UNCOVERED,
+            TicketReason.FACE_VALUE_UNCOVERED,
             f"face value {ticket.face_value} is above the deposit of {deposit}",
         )
 
@@ -458,22 +448,22 @@ class TicketIssuer:
         initial: Digest | None = None,
     ) -> None:
         if not isinstance(identity, Identity) or not isinstance(account, LotteryAccount):
-            raise ParameterError("an issuer needs the sender's Identity and its LotteryAccount")
+            raise InvalidArgument("an issuer needs the sender's Identity and its LotteryAccount")
         if identity.key != account.sender.key:
-            raise ParameterError("the identity is not the account's sender")
+            raise InvalidArgument("the identity is not the account's sender")
         if not isinstance(domain, Domain):
-            raise ParameterError("an issuer signs in a Domain")
+            raise InvalidArgument("an issuer signs in a Domain")
         _check_int("face_value", face_value, 1)
         _check_int("window", window, 0)
         ahead = account.margin if rounds_ahead is None else rounds_ahead
         if type(ahead) is not int or ahead < account.margin:
-            raise ParameterError(f"rounds_ahead must be at least the margin {account.margin}")
+            raise InvalidArgument(f"rounds_ahead must be at least the margin {account.margin}")
         if job is not None and not isinstance(job, Digest):
-            raise ParameterError("job is a computation id (Digest)")
+            raise InvalidArgument("job is a computation id (Digest)")
         if seeds is not None and not isinstance(seeds, SeedSchedule):
-            raise ParameterError("seeds is a SeedSchedule")
+            raise InvalidArgument("seeds is a SeedSchedule")
         if initial is not None and not isinstance(initial, Digest):
-            raise ParameterError("initial is a state hash (Digest)")
+            raise InvalidArgument("initial is a state hash (Digest)")
         self.identity = identity
         self.account = account
         self.domain = domain
@@ -497,34 +487,34 @@ class TicketIssuer:
         expected_first = recipient not in self._next and self._initial is None
         for step in steps:
             if not isinstance(step, StepCommitment):
-                raise ParameterError("steps are StepCommitment values")
+                raise InvalidArgument("steps are StepCommitment values")
             if self.job is not None and step.job != self.job:
-                raise _reject(TicketRejection.UNKNOWN_STEP, "a step of another job")
+                raise _reject(TicketReason.UNKNOWN_STEP, "a step of another job")
             if not expected_first and step.index != index:
                 raise _reject(
-                    TicketRejection.BROKEN_CHAIN, f"step {step.index} does not follow {index}"
+                    TicketReason.BROKEN_CHAIN, f"step {step.index} does not follow {index}"
                 )
             if previous is not None and step.input != previous:
                 raise _reject(
-                    TicketRejection.BROKEN_CHAIN,
+                    TicketReason.BROKEN_CHAIN,
                     f"step {step.index}'s input is not step {step.index - 1}'s output",
                 )
             if self.seeds is not None and step.seed != self.seeds.seed(step.index):
-                raise _reject(TicketRejection.WRONG_SEED, f"step {step.index} has another seed")
+                raise _reject(TicketReason.WRONG_SEED, f"step {step.index} has another seed")
             expected_first = False
             index, previous = step.stop, step.output
 
     def issue(self, recipient: Party, steps: Sequence[StepCommitment], *, now: int) -> TicketBundle:
         """One ticket per step commitment, in one batch signed by the sender at ``now``.
 
-        Raises :class:`TicketRejected` (``UNKNOWN_STEP``, ``BROKEN_CHAIN``, ``WRONG_SEED``) if
+        Raises :class:`Refused` (``UNKNOWN_STEP``, ``BROKEN_CHAIN``, ``WRONG_SEED``) if
         a commitment cannot be paid for; nothing is issued then.
         """
         if not isinstance(recipient, Party):
-            raise ParameterError("the recipient is a Party")
+            raise InvalidArgument("the recipient is a Party")
         steps = tuple(steps)
         if not 1 <= len(steps) <= MAX_BATCH:
-            raise ParameterError(f"a batch holds 1 to {MAX_BATCH} tickets")
+            raise InvalidArgument(f"a batch holds 1 to {MAX_BATCH} tickets")
         self._check_steps(recipient.key, steps)
         seen = self.account.beacon.latest(now)
         seen_round = 0 if seen is None else seen
@@ -582,9 +572,9 @@ class TicketReceiver:
         window: int = 0,
     ) -> None:
         if not isinstance(identity, Identity) or not isinstance(account, LotteryAccount):
-            raise ParameterError("a receiver needs the recipient's Identity and the account")
+            raise InvalidArgument("a receiver needs the recipient's Identity and the account")
         if not isinstance(domain, Domain):
-            raise ParameterError("a receiver checks signatures in a Domain")
+            raise InvalidArgument("a receiver checks signatures in a Domain")
         _check_int("face_value", face_value, 1)
         _check_int("lead", lead, 0)
         _check_int("window", window, 0)
@@ -620,22 +610,22 @@ class TicketReceiver:
         tickets'. Nothing is kept unless everything holds.
         """
         if not isinstance(bundle, TicketBundle):
-            raise ParameterError("accept takes a TicketBundle")
+            raise InvalidArgument("accept takes a TicketBundle")
         account, me = self.account, self.identity.key
         batch = bundle.batch.body
         if batch.account != account.id:
-            raise _reject(TicketRejection.WRONG_ACCOUNT, "the batch is another account's")
+            raise _reject(TicketReason.WRONG_ACCOUNT, "the batch is another account's")
         if batch.recipient.key != me:
-            raise _reject(TicketRejection.WRONG_RECIPIENT, "the batch is for someone else")
+            raise _reject(TicketReason.WRONG_RECIPIENT, "the batch is for someone else")
         try:
             bundle.batch.verify(self.domain, signers=(account.sender.key,))
         except SignatureError as exc:
-            raise _reject(TicketRejection.BAD_SIGNATURE, str(exc)) from exc
+            raise _reject(TicketReason.BAD_SIGNATURE, str(exc)) from exc
         tickets = bundle.tickets
         if batch.size != len(tickets):
-            raise _reject(TicketRejection.BAD_PROOF, "the batch size is not the number of tickets")
+            raise _reject(TicketReason.BAD_PROOF, "the batch size is not the number of tickets")
         if steps is not None and len(steps) != len(tickets):
-            raise ParameterError("steps must list one commitment per ticket")
+            raise InvalidArgument("steps must list one commitment per ticket")
         nonce = self.highest_nonce
         for i, ticket in enumerate(tickets):
             check_ticket(
@@ -649,18 +639,18 @@ class TicketReceiver:
                 window=self.window,
             )
             if ticket.face_value != self.face_value or ticket.threshold != self.threshold:
-                raise _reject(TicketRejection.BAD_TERMS, "face value or probability not as asked")
+                raise _reject(TicketReason.BAD_TERMS, "face value or probability not as asked")
             if ticket.nonce <= nonce:
                 raise _reject(
-                    TicketRejection.NONCE_REUSED,
+                    TicketReason.NONCE_REUSED,
                     f"nonce {ticket.nonce} is not above {nonce}, the highest accepted",
                 )
             nonce = ticket.nonce
             if steps is not None and ticket.step != steps[i]:
-                raise _reject(TicketRejection.UNKNOWN_STEP, f"ticket {i} commits another step")
+                raise _reject(TicketReason.UNKNOWN_STEP, f"ticket {i} commits another step")
         tree = batch_tree(tickets, fresh=True)
         if tree.root != batch.root:
-            raise _reject(TicketRejection.BAD_PROOF, "the root is not the tickets' root")
+            raise _reject(TicketReason.BAD_PROOF, "the root is not the tickets' root")
         cosigned = bundle.batch.cosign(self.identity)
         self.highest_nonce = nonce
         rounds = {t.round for t in tickets}
@@ -673,17 +663,17 @@ class TicketReceiver:
         """Draw every accepted ticket whose round is published at ``now``; return the winners
         (with their audit paths) and forget the rest."""
         if not isinstance(beacon, Beacon):
-            raise ParameterError("winners needs the account's Beacon")
+            raise InvalidArgument("winners needs the account's Beacon")
         if beacon.id != self.account.beacon.id:
-            raise _reject(TicketRejection.WRONG_BEACON, "not the account's beacon")
+            raise _reject(TicketReason.WRONG_BEACON, "not the account's beacon")
         out: list[WinningTicket] = []
         for round_number in self.pending_rounds:
             if not beacon.published(round_number, now):
                 continue
             try:
                 randomness = beacon.randomness(beacon.value(round_number, now=now))
-            except BeaconError as exc:
-                raise _reject(TicketRejection.WRONG_BEACON, str(exc)) from exc
+            except InvalidArgument as exc:
+                raise _reject(TicketReason.WRONG_BEACON, str(exc)) from exc
             for record in self._pending.pop(round_number):
                 for i, ticket in enumerate(record.tickets):
                     if ticket.round == round_number and ticket.wins(randomness):
@@ -696,11 +686,13 @@ def round_randomness(
 ) -> Digest:
     """The checked randomness of the ticket's round from the account's beacon, at ``now``."""
     if not isinstance(beacon, Beacon) or beacon.id != account.beacon.id:
-        raise _reject(TicketRejection.WRONG_BEACON, "not the account's beacon")
+        raise _reject(TicketReason.WRONG_BEACON, "not the account's beacon")
     try:
         value: RoundValue = beacon.value(ticket.round, now=now)
         return beacon.randomness(value)
-    except RoundNotPublished as exc:
-        raise _reject(TicketRejection.NOT_A_WINNER, f"not drawn yet: {exc}") from exc
-    except BeaconError as exc:
-        raise _reject(TicketRejection.WRONG_BEACON, str(exc)) from exc
+    except Refused as exc:
+        if exc.reason is not BeaconReason.NOT_PUBLISHED:
+            raise
+        raise _reject(TicketReason.NOT_A_WINNER, f"not drawn yet: {exc}") from exc
+    except InvalidArgument as exc:
+        raise _reject(TicketReason.WRONG_BEACON, str(exc)) from exc

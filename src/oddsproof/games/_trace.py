@@ -22,10 +22,10 @@ from typing import Final
 import numpy as np
 
 from oddsproof.contracts import Claim, TraceCommitment
+from oddsproof.errors import InvalidArgument, OddsproofError
 from oddsproof.wire import Digest, Domain, Identity, Signed, merkle_leaf_hash
 
 from ._computation import Array, SerialComputation, input_id, state_digest, value_bytes
-from ._errors import GamesError, ParameterError
 from ._merkle import MerkleTree, MultiProof, leaf_hashes
 
 STATE_DTYPES: Final = frozenset(
@@ -38,19 +38,15 @@ CACHED_SEGMENTS: Final = 4
 """Regenerated segments a store keeps (c states each); a game usually touches one or two."""
 
 
-class TraceError(GamesError, ValueError):
-    """A state, trace or chain that cannot be committed, regenerated or revealed."""
-
-
 def state_hash(state: Array, precision: int) -> Digest:
     """The hash of a state at ``precision``: the same value as ``SerialComputation.state_hash``,
     for parties (a referee, a third party) that hold no computation."""
     try:
         return state_digest(state, precision)
-    except GamesError:
+    except OddsproofError:
         raise
     except (TypeError, ValueError, OverflowError) as exc:
-        raise TraceError(f"cannot hash this state: {exc}") from exc
+        raise InvalidArgument(f"cannot hash this state: {exc}") from exc
 
 
 def state_fields(state: Array) -> tuple[str, tuple[int, ...], bytes]:
@@ -58,10 +54,12 @@ def state_fields(state: Array) -> tuple[str, tuple[int, ...], bytes]:
     array = np.asarray(state)
     dtype = array.dtype.newbyteorder("<") if array.dtype.byteorder == ">" else array.dtype
     if dtype.str not in STATE_DTYPES:
-        raise TraceError(f"a state's dtype must be one of {sorted(STATE_DTYPES)}, got {dtype.str}")
+        raise InvalidArgument(
+            f"a state's dtype must be one of {sorted(STATE_DTYPES)}, got {dtype.str}"
+        )
     data = np.ascontiguousarray(array, dtype=dtype).tobytes()
     if len(data) > MAX_STATE_BYTES or array.ndim > MAX_STATE_DIMENSIONS:
-        raise TraceError(f"a state is at most {MAX_STATE_BYTES} bytes in 8 dimensions")
+        raise InvalidArgument(f"a state is at most {MAX_STATE_BYTES} bytes in 8 dimensions")
     return dtype.str, tuple(int(d) for d in array.shape), data
 
 
@@ -72,22 +70,22 @@ def state_from_fields(dtype: str, shape: tuple[int, ...], data: bytes, precision
     ``precision``: otherwise two different states could share one hash.
     """
     if dtype not in STATE_DTYPES:
-        raise TraceError(f"state dtype {dtype!r} is not allowed")
+        raise InvalidArgument(f"state dtype {dtype!r} is not allowed")
     if len(shape) > MAX_STATE_DIMENSIONS or len(data) > MAX_STATE_BYTES:
-        raise TraceError("state too large")
+        raise InvalidArgument("state too large")
     count = 1
     for d in shape:
         count *= d
     width = np.dtype(dtype).itemsize
     if count * width != len(data):
-        raise TraceError(f"{len(data)} bytes do not fill a {dtype} array of shape {shape}")
+        raise InvalidArgument(f"{len(data)} bytes do not fill a {dtype} array of shape {shape}")
     array = np.frombuffer(data, dtype=dtype).reshape(shape)
     try:
         committed = value_bytes(array, precision)
-    except GamesError as exc:
-        raise TraceError(f"state cannot be committed at precision {precision}: {exc}") from exc
+    except OddsproofError as exc:
+        raise InvalidArgument(f"state cannot be committed at precision {precision}: {exc}") from exc
     if committed != data:
-        raise TraceError("state bytes differ from their committed bytes (not quantized)")
+        raise InvalidArgument("state bytes differ from their committed bytes (not quantized)")
     return array
 
 
@@ -99,16 +97,16 @@ def leaf_of(state_digest: Digest) -> Digest:
 def run_one_step(computation: SerialComputation, state: Array, index: int) -> Digest:
     """The hash of ``step(state, index)``: the judge's whole computation in a dispute.
 
-    Any exception of the step (user code) becomes :class:`TraceError`, so a state that makes
+    Any exception of the step (user code) becomes :class:`InvalidArgument`, so a state that makes
     the step fail is a state the step cannot follow from.
     """
     if not isinstance(index, int) or not 0 <= index < computation.steps:
-        raise ParameterError(f"step index must lie in [0, {computation.steps}), got {index!r}")
+        raise InvalidArgument(f"step index must lie in [0, {computation.steps}), got {index!r}")
     try:
         nxt = computation.step(np.array(state, copy=True), index)
         return computation.state_hash(nxt)
     except Exception as exc:  # the step is user code: any failure is a verdict
-        raise TraceError(f"step {index} failed: {type(exc).__name__}: {exc}") from exc
+        raise InvalidArgument(f"step {index} failed: {type(exc).__name__}: {exc}") from exc
 
 
 class Checkpoints:
@@ -165,9 +163,9 @@ class Checkpoints:
 
     def _check_step(self, step: int) -> int:
         if isinstance(step, bool) or not isinstance(step, int | np.integer):
-            raise ParameterError(f"a step index is an integer, got {step!r}")
+            raise InvalidArgument(f"a step index is an integer, got {step!r}")
         if not 0 <= step <= self.steps:
-            raise ParameterError(f"step {step} outside [0, {self.steps}]")
+            raise InvalidArgument(f"step {step} outside [0, {self.steps}]")
         return int(step)
 
     def state(self, step: int) -> Array:
@@ -200,7 +198,7 @@ class Checkpoints:
         for s in steps:
             step = self._check_step(s)
             if step % self.interval:
-                raise ParameterError(f"step {step} is not a checkpoint (every {self.interval})")
+                raise InvalidArgument(f"step {step} is not a checkpoint (every {self.interval})")
             leaves.append(step // self.interval)
         return self._tree.prove_many(leaves)
 
@@ -223,10 +221,10 @@ class Checkpoints:
             for i in range(start, stop - 1):
                 state = step_fn(state, i)
                 found.append(state)
-        except GamesError:
+        except OddsproofError:
             raise
         except Exception as exc:  # user code
-            raise TraceError(f"the chain failed in segment {checkpoint}: {exc}") from exc
+            raise InvalidArgument(f"the chain failed in segment {checkpoint}: {exc}") from exc
         self.regenerated += len(found)
         if len(self._segments) >= CACHED_SEGMENTS:
             self.forget_segments()
@@ -241,12 +239,12 @@ def commit_trace(computation: SerialComputation, data: bytes, interval: int) -> 
     goes into the claim, and its :attr:`Checkpoints.output` is the claim's output id.
     """
     if not isinstance(computation, SerialComputation):
-        raise ParameterError("commit_trace needs a SerialComputation")
+        raise InvalidArgument("commit_trace needs a SerialComputation")
     steps = computation.steps
     if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
-        raise ParameterError(f"the checkpoint interval is a positive integer, got {interval!r}")
+        raise InvalidArgument(f"the checkpoint interval is a positive integer, got {interval!r}")
     if steps % interval:
-        raise ParameterError(f"the interval {interval} must divide the {steps} steps")
+        raise InvalidArgument(f"the interval {interval} must divide the {steps} steps")
     try:
         state = computation.initial(bytes(data))
         states = [np.array(state, copy=True)]
@@ -254,10 +252,10 @@ def commit_trace(computation: SerialComputation, data: bytes, interval: int) -> 
             state = computation.run(state, j * interval, (j + 1) * interval)
             states.append(np.array(state, copy=True))
         hashes = [computation.state_hash(s) for s in states]
-    except GamesError:
+    except OddsproofError:
         raise
     except Exception as exc:  # user code
-        raise TraceError(f"the chain failed: {type(exc).__name__}: {exc}") from exc
+        raise InvalidArgument(f"the chain failed: {type(exc).__name__}: {exc}") from exc
     tree = MerkleTree(leaf_hashes(h.raw for h in hashes))
     return Checkpoints(computation, interval, states, hashes, tree)
 
@@ -274,7 +272,7 @@ def serial_claim(
     """The claim a solver signs for a committed run: output id = the final state hash, trace =
     the commitment. This is the serial output convention bisection games check."""
     if not isinstance(trace, Checkpoints):
-        raise ParameterError("serial_claim needs the Checkpoints of a committed run")
+        raise InvalidArgument("serial_claim needs the Checkpoints of a committed run")
     spec = trace.computation.spec
     claim = Claim(
         offer,

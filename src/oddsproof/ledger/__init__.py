@@ -11,20 +11,16 @@ from ._entries import CoinMint as CoinMint
 from ._entries import CoinMove as CoinMove
 from ._entries import Correction as Correction
 from ._entries import Entry as Entry
-from ._entries import EntryRefused as EntryRefused
 from ._entries import EscrowLock as EscrowLock
 from ._entries import Holding as Holding
 from ._entries import HoldingPass as HoldingPass
-from ._entries import InsufficientFunds as InsufficientFunds
-from ._entries import LedgerArgumentError as LedgerArgumentError
-from ._entries import LedgerError as LedgerError
+from ._entries import LedgerReason as LedgerReason
 from ._entries import Mint as Mint
 from ._entries import Move as Move
 from ._entries import Payout as Payout
 from ._entries import Refund as Refund
 from ._entries import ResolveCondition as ResolveCondition
 from ._entries import Stake as Stake
-from ._entries import StoreError as StoreError
 from ._entries import Transfer as Transfer
 from ._interface import Ledger as Ledger
 from ._memory import MemoryLedger as MemoryLedger
@@ -51,17 +47,14 @@ __all__ = [
     "CoinRecord",
     "Correction",
     "Entry",
-    "EntryRefused",
     "EscrowLock",
     "Holding",
     "HoldingPass",
     "HoldingRecord",
     "HoldingState",
-    "InsufficientFunds",
     "JournalRecord",
     "Ledger",
-    "LedgerArgumentError",
-    "LedgerError",
+    "LedgerReason",
     "LedgerState",
     "MemoryLedger",
     "Mint",
@@ -72,7 +65,6 @@ __all__ = [
     "ResolveCondition",
     "SqliteLedger",
     "Stake",
-    "StoreError",
     "Totals",
     "Transfer",
 ]

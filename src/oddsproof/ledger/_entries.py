@@ -10,7 +10,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from oddsproof.errors import ContractsError, EncodingError
+from oddsproof.errors import EncodingError, Reason
 from oddsproof.wire import INT_LIMIT, Canonical, Digest, Party, PublicKey, canonical
 from oddsproof.wire._validators import _coin_id, _non_negative, _text
 
@@ -30,27 +30,30 @@ ObjT = TypeVar("ObjT", bound=Canonical)
 
 
 # ---------------------------------------------------------------------------------------------
-# Errors
+# Refusals
 
 
-class LedgerError(ContractsError):
-    """Root of the ledger's errors: refused entries, missing funds, failing stores."""
+class LedgerReason(Reason):
+    """Why the ledger refused an entry (nothing changed)."""
 
-
-class InsufficientFunds(LedgerError, ValueError):
-    """An account, escrow or holding lacks the amount or the coin an entry takes from it."""
-
-
-class EntryRefused(LedgerError, ValueError):
-    """An entry that cannot apply in the present state (unknown coin, closed bond, ...)."""
-
-
-class StoreError(LedgerError, OSError):
-    """A store that cannot be opened, read or written, or a file that is not a ledger store."""
-
-
-class LedgerArgumentError(LedgerError, TypeError):
-    """A ledger method called with a value of the wrong type or range."""
+    INSUFFICIENT_FUNDS = "insufficient-funds"
+    """An account, escrow or holding lacks the amount or the coin the entry takes from it."""
+    UNKNOWN = "unknown"
+    """The entry names a coin, bond, holding or entry the ledger does not have."""
+    EXISTS = "exists"
+    """The entry creates something that already exists (a coin id)."""
+    CLOSED = "closed"
+    """The entry acts on something already settled: a closed bond, a resolved claim, a
+    corrected entry, a holding no longer live."""
+    CLAIM_FAILED = "claim-failed"
+    """The entry moves value conditional on a claim that has failed."""
+    NOT_OWNER = "not-owner"
+    """The entry moves something its named owner does not own."""
+    NOT_ALLOWED = "not-allowed"
+    """The entry breaks a rule of its kind (a coin passed in part, a bond reimbursed to its
+    owner, a kind that cannot be corrected, a split that does not add up)."""
+    LIMIT = "limit"
+    """The entry would take a total past 2**63."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +201,8 @@ def _stakes(_inst: object, _attr: object, value: Any) -> None:
 class EscrowLock(Entry):
     """Lock every stake into the escrow of ``contract``, all or nothing (escrow before promise).
 
-    Refused with :class:`InsufficientFunds` if any party lacks its amount or a coin.
+    Refused with an ``INSUFFICIENT_FUNDS`` :class:`~oddsproof.errors.Refused` if any party lacks its
+    amount or a coin.
     """
 
     contract: Digest = attrs.field(validator=_digest)

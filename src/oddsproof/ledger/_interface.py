@@ -6,7 +6,7 @@ two legitimate, otherwise identical operations (two payments of 5 from Alice to 
 different ids, while a retried operation keeps its id. Applying an entry whose id is already in
 the journal changes nothing and returns the original :class:`Receipt` (marked ``duplicate``):
 that is how exactly-once survives retries and crash recovery. An entry that cannot apply raises a
-typed :class:`LedgerError` and changes nothing. Nothing is ever deleted: a mistake is undone by a
+typed :class:`OddsproofError` and changes nothing. Nothing is ever deleted: a mistake is undone by a
 :class:`Correction`, a new entry naming the one it reverses.
 
 Value lives in five places, and ``balances + conditional + escrow + bonds + burned == minted``
@@ -37,7 +37,7 @@ from typing import Any, ClassVar, Self
 
 import attrs
 
-from oddsproof.errors import EncodingError
+from oddsproof.errors import EncodingError, Refused, StoreError, WrongType
 from oddsproof.wire import INT_LIMIT, Digest, PublicKey
 
 from ._entries import (
@@ -51,18 +51,15 @@ from ._entries import (
     CoinMove,
     Correction,
     Entry,
-    EntryRefused,
     EscrowLock,
     Holding,
     HoldingPass,
-    InsufficientFunds,
-    LedgerArgumentError,
+    LedgerReason,
     Mint,
     Move,
     Payout,
     Refund,
     ResolveCondition,
-    StoreError,
 )
 from ._objects import ObjectStore, _Atomic, _check, _short
 from ._records import (
@@ -108,11 +105,12 @@ class Ledger(ObjectStore):
     def apply(self, entry: Entry) -> Receipt:
         """Apply one entry atomically, or return its original receipt if already applied.
 
-        Raises :class:`InsufficientFunds` or :class:`EntryRefused` (nothing changed) when the
-        entry cannot apply. Inside :meth:`transaction`, a failing entry is rolled back alone.
+        Raises an ``INSUFFICIENT_FUNDS`` :class:`~oddsproof.errors.Refused` or a
+        :class:`~oddsproof.errors.Refused` (nothing changed) when the entry cannot apply. Inside
+        :meth:`transaction`, a failing entry is rolled back alone.
         """
         if not isinstance(entry, Entry):
-            raise LedgerArgumentError(f"not a journal entry: {type(entry).__name__}")
+            raise WrongType(f"not a journal entry: {type(entry).__name__}")
         with _Atomic(self):
             return self._apply(entry, None)
 
@@ -121,10 +119,10 @@ class Ledger(ObjectStore):
         try:
             items = tuple(entries)
         except TypeError as exc:
-            raise LedgerArgumentError("apply_all takes an iterable of entries") from exc
+            raise WrongType("apply_all takes an iterable of entries") from exc
         for entry in items:
             if not isinstance(entry, Entry):
-                raise LedgerArgumentError(f"not a journal entry: {type(entry).__name__}")
+                raise WrongType(f"not a journal entry: {type(entry).__name__}")
         with _Atomic(self):
             return tuple(self._apply(entry, None) for entry in items)
 
@@ -140,7 +138,7 @@ class Ledger(ObjectStore):
             return Receipt(entry_id, seq, True, self._derived_ids(entry_id))
         handler = self._HANDLERS.get(type(entry))
         if handler is None:
-            raise LedgerArgumentError(f"no ledger semantics for kind {entry.KIND!r}")
+            raise WrongType(f"no ledger semantics for kind {entry.KIND!r}")
         seq = self._append_entry(entry, cause)
         derived = handler(self, entry)
         return Receipt(entry_id, seq, False, derived)
@@ -150,7 +148,7 @@ class Ledger(ObjectStore):
     def _mint_value(self, amount: int) -> None:
         minted = self._counter("minted")
         if minted + amount >= INT_LIMIT:
-            raise EntryRefused("the minted total would reach 2**63")
+            raise Refused(LedgerReason.LIMIT, "the minted total would reach 2**63")
         self._set_counter("minted", minted + amount)
 
     def _do_mint(self, e: Mint) -> tuple[Digest, ...]:
@@ -170,7 +168,7 @@ class Ledger(ObjectStore):
 
     def _do_coin_mint(self, e: CoinMint) -> tuple[Digest, ...]:
         if self._coin(e.coin) is not None:
-            raise EntryRefused(f"coin {e.coin!r} already exists")
+            raise Refused(LedgerReason.EXISTS, f"coin {e.coin!r} already exists")
         self._mint_value(e.amount)
         self._put_coin(CoinRecord(e.coin, e.amount, e.owner, None, None, e.id))
         return ()
@@ -178,9 +176,12 @@ class Ledger(ObjectStore):
     def _plain_coin(self, coin: str, owner: PublicKey) -> CoinRecord:
         record = self._coin(coin)
         if record is None:
-            raise EntryRefused(f"no coin {coin!r}")
+            raise Refused(LedgerReason.UNKNOWN, f"no coin {coin!r}")
         if not record.plain or record.owner != owner:
-            raise InsufficientFunds(f"{_short(owner)} does not hold coin {coin!r} plainly")
+            raise Refused(
+                LedgerReason.INSUFFICIENT_FUNDS,
+                f"{_short(owner)} does not hold coin {coin!r} plainly",
+            )
         return record
 
     def _do_coin_move(self, e: CoinMove) -> tuple[Digest, ...]:
@@ -201,10 +202,11 @@ class Ledger(ObjectStore):
     def _escrowed_coin(self, contract: Digest, payer: PublicKey, coin: str) -> CoinRecord:
         record = self._coin(coin)
         if record is None:
-            raise EntryRefused(f"no coin {coin!r}")
+            raise Refused(LedgerReason.UNKNOWN, f"no coin {coin!r}")
         if record.contract != contract or record.owner != payer:
-            raise InsufficientFunds(
-                f"coin {coin!r} is not in this contract's escrow for {_short(payer)}"
+            raise Refused(
+                LedgerReason.INSUFFICIENT_FUNDS,
+                f"coin {coin!r} is not in this contract's escrow for {_short(payer)}",
             )
         return record
 
@@ -215,7 +217,7 @@ class Ledger(ObjectStore):
         if t.condition is not None:
             upheld = self._resolution(t.condition)
             if upheld is False:
-                raise EntryRefused(f"claim {_short(t.condition)} has failed")
+                raise Refused(LedgerReason.CLAIM_FAILED, f"claim {_short(t.condition)} has failed")
         coin: CoinRecord | None = None
         if t.coin is None:
             value = t.amount
@@ -223,7 +225,10 @@ class Ledger(ObjectStore):
         else:
             coin = self._escrowed_coin(e.contract, payer, t.coin)
             if t.amount not in (0, coin.amount):
-                raise EntryRefused(f"coin {t.coin!r} is worth {coin.amount}, not {t.amount}")
+                raise Refused(
+                    LedgerReason.NOT_ALLOWED,
+                    f"coin {t.coin!r} is worth {coin.amount}, not {t.amount}",
+                )
             value = coin.amount
         if t.condition is None:
             if coin is None:
@@ -261,9 +266,11 @@ class Ledger(ObjectStore):
     def _open_bond(self, bond: Digest) -> BondRecord:
         record = self._bond(bond)
         if record is None:
-            raise EntryRefused(f"no bond {_short(bond)}")
+            raise Refused(LedgerReason.UNKNOWN, f"no bond {_short(bond)}")
         if record.state is not BondState.OPEN:
-            raise EntryRefused(f"bond {_short(bond)} is already {record.state.value}")
+            raise Refused(
+                LedgerReason.CLOSED, f"bond {_short(bond)} is already {record.state.value}"
+            )
         return record
 
     def _do_bond_release(self, e: BondRelease) -> tuple[Digest, ...]:
@@ -275,11 +282,14 @@ class Ledger(ObjectStore):
     def _do_bond_forfeit(self, e: BondForfeit) -> tuple[Digest, ...]:
         record = self._open_bond(e.bond)
         if e.burn + e.reimburse != record.amount:
-            raise EntryRefused(
-                f"burn {e.burn} + reimburse {e.reimburse} must equal the bond's {record.amount}"
+            raise Refused(
+                LedgerReason.NOT_ALLOWED,
+                f"burn {e.burn} + reimburse {e.reimburse} must equal the bond's {record.amount}",
             )
         if e.to is not None and e.to == record.owner:
-            raise EntryRefused("a forfeited bond is never reimbursed to its own owner")
+            raise Refused(
+                LedgerReason.NOT_ALLOWED, "a forfeited bond is never reimbursed to its own owner"
+            )
         self._put_bond(attrs.evolve(record, state=BondState.FORFEITED, closed_by=e.id))
         self._set_counter("burned", self._counter("burned") + e.burn)
         if e.to is not None:
@@ -289,24 +299,33 @@ class Ledger(ObjectStore):
     def _do_holding_pass(self, e: HoldingPass) -> tuple[Digest, ...]:
         parent = self._holding(e.holding)
         if parent is None:
-            raise EntryRefused(f"no holding {_short(e.holding)}")
+            raise Refused(LedgerReason.UNKNOWN, f"no holding {_short(e.holding)}")
         if parent.owner != e.owner:
-            raise EntryRefused(f"holding {_short(e.holding)} is not {_short(e.owner)}'s")
+            raise Refused(
+                LedgerReason.NOT_OWNER, f"holding {_short(e.holding)} is not {_short(e.owner)}'s"
+            )
         if parent.state is not HoldingState.LIVE:
-            raise InsufficientFunds(f"holding {_short(e.holding)} is {parent.state.value}")
+            raise Refused(
+                LedgerReason.INSUFFICIENT_FUNDS,
+                f"holding {_short(e.holding)} is {parent.state.value}",
+            )
         coin = parent.holding.coin
         if coin is None and e.amount == 0:
-            raise EntryRefused("a pass moves a positive amount")
+            raise Refused(LedgerReason.NOT_ALLOWED, "a pass moves a positive amount")
         if coin is not None and e.amount != parent.amount:
-            raise EntryRefused(f"a holding of coin {coin!r} passes whole ({parent.amount})")
+            raise Refused(
+                LedgerReason.NOT_ALLOWED,
+                f"a holding of coin {coin!r} passes whole ({parent.amount})",
+            )
         if e.amount > parent.amount:
-            raise InsufficientFunds(
-                f"holding {_short(e.holding)} holds {parent.amount}, not {e.amount}"
+            raise Refused(
+                LedgerReason.INSUFFICIENT_FUNDS,
+                f"holding {_short(e.holding)} holds {parent.amount}, not {e.amount}",
             )
         conditions = set(parent.conditions)
         if e.condition is not None:
             if self._resolution(e.condition) is False:
-                raise EntryRefused(f"claim {_short(e.condition)} has failed")
+                raise Refused(LedgerReason.CLAIM_FAILED, f"claim {_short(e.condition)} has failed")
             conditions.add(e.condition)
         try:
             child = Holding(
@@ -321,7 +340,7 @@ class Ledger(ObjectStore):
                 parent.holding.depth + 1,
             )
         except EncodingError as exc:
-            raise EntryRefused(f"cannot pass this holding on: {exc}") from exc
+            raise Refused(LedgerReason.NOT_ALLOWED, f"cannot pass this holding on: {exc}") from exc
         left = parent.amount - e.amount
         state = HoldingState.SPENT if left == 0 else HoldingState.LIVE
         self._put_holding(attrs.evolve(parent, amount=left, state=state), False)
@@ -346,9 +365,10 @@ class Ledger(ObjectStore):
         """Return a whole, live holding to where it came from."""
         holding = record.holding
         if record.state is not HoldingState.LIVE or record.amount != holding.amount:
-            raise EntryRefused(
+            raise Refused(
+                LedgerReason.CLOSED,
                 f"holding {_short(record.id)} is {record.state.value} with {record.amount} of"
-                f" {holding.amount}; unwind what was passed on from it first"
+                f" {holding.amount}; unwind what was passed on from it first",
             )
         coin = self._coin(holding.coin) if holding.coin is not None else None
         if holding.parent is None:
@@ -363,7 +383,9 @@ class Ledger(ObjectStore):
         else:
             parent = self._holding(holding.parent)
             if parent is None or parent.state is HoldingState.UNWOUND:
-                raise EntryRefused(f"holding {_short(record.id)} has no live source")
+                raise Refused(
+                    LedgerReason.CLOSED, f"holding {_short(record.id)} has no live source"
+                )
             if parent.state is HoldingState.SETTLED:
                 if coin is None:
                     self._credit(parent.owner, record.amount)
@@ -382,7 +404,7 @@ class Ledger(ObjectStore):
 
     def _do_resolve(self, e: ResolveCondition) -> tuple[Digest, ...]:
         if self._resolution(e.claim) is not None:
-            raise EntryRefused(f"claim {_short(e.claim)} is already resolved")
+            raise Refused(LedgerReason.CLOSED, f"claim {_short(e.claim)} is already resolved")
         self._put_resolution(e.claim, e.upheld, e.id)
         pending = [
             r
@@ -411,13 +433,13 @@ class Ledger(ObjectStore):
     def _do_correction(self, e: Correction) -> tuple[Digest, ...]:
         target = self.entry(e.corrects)
         if target is None:
-            raise EntryRefused(f"no entry {_short(e.corrects)} to correct")
+            raise Refused(LedgerReason.UNKNOWN, f"no entry {_short(e.corrects)} to correct")
         earlier = self._corrected_by(e.corrects)
         if earlier is not None:
-            raise EntryRefused(f"entry {_short(e.corrects)} was already corrected")
+            raise Refused(LedgerReason.CLOSED, f"entry {_short(e.corrects)} was already corrected")
         original = target.entry
         if not isinstance(original, REVERSIBLE):
-            raise EntryRefused(f"a {original.KIND} entry cannot be corrected")
+            raise Refused(LedgerReason.NOT_ALLOWED, f"a {original.KIND} entry cannot be corrected")
         self._put_correction(e.corrects, e.id)
         if isinstance(original, Mint):
             self._debit(original.to, original.amount)
@@ -439,7 +461,9 @@ class Ledger(ObjectStore):
             holding_id = self._holding_by_entry(e.corrects)
             held = self._holding(holding_id) if holding_id is not None else None
             if held is None:
-                raise EntryRefused(f"entry {_short(e.corrects)} created no holding")
+                raise Refused(
+                    LedgerReason.NOT_ALLOWED, f"entry {_short(e.corrects)} created no holding"
+                )
             self._unwind(held)
         return ()
 
@@ -613,7 +637,7 @@ class Ledger(ObjectStore):
     def journal(self, start: int = 1) -> Iterator[JournalRecord]:
         """Journal rows in order from position ``start`` (1 is the first)."""
         if type(start) is not int or not 1 <= start < INT_LIMIT:
-            raise LedgerArgumentError("start is a journal position, 1 <= start < 2**63")
+            raise WrongType("start is a journal position, 1 <= start < 2**63")
         while True:
             page = self._journal_page(start, 512)
             yield from page
@@ -682,7 +706,8 @@ class Ledger(ObjectStore):
     def _credit(self, key: PublicKey, amount: int) -> None: ...
     @abc.abstractmethod
     def _debit(self, key: PublicKey, amount: int) -> None:
-        """Take ``amount`` from a balance or raise :class:`InsufficientFunds`."""
+        """Take ``amount`` from a balance or raise an ``INSUFFICIENT_FUNDS``
+        :class:`~oddsproof.errors.Refused`."""
 
     @abc.abstractmethod
     def _escrow_amount(self, contract: Digest, key: PublicKey) -> int: ...
@@ -692,7 +717,8 @@ class Ledger(ObjectStore):
     def _credit_escrow(self, contract: Digest, key: PublicKey, amount: int) -> None: ...
     @abc.abstractmethod
     def _debit_escrow(self, contract: Digest, key: PublicKey, amount: int) -> None:
-        """Take ``amount`` from an escrow or raise :class:`InsufficientFunds`."""
+        """Take ``amount`` from an escrow or raise an ``INSUFFICIENT_FUNDS``
+        :class:`~oddsproof.errors.Refused`."""
 
     @abc.abstractmethod
     def _coin(self, coin: str) -> CoinRecord | None: ...

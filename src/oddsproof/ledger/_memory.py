@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from oddsproof.errors import Refused
 from oddsproof.wire import Digest, PublicKey
 
-from ._entries import Entry, InsufficientFunds
+from ._entries import Entry, LedgerReason
 from ._interface import Ledger
 from ._objects import _short
 from ._records import BondRecord, BondState, CoinRecord, HoldingRecord, JournalRecord, Totals
@@ -107,7 +108,9 @@ class MemoryLedger(Ledger):
     def _debit(self, key: PublicKey, amount: int) -> None:
         have = self._balances.get(key, 0)
         if have < amount:
-            raise InsufficientFunds(f"{_short(key)} has {have}, needs {amount}")
+            raise Refused(
+                LedgerReason.INSUFFICIENT_FUNDS, f"{_short(key)} has {have}, needs {amount}"
+            )
         self._set(self._balances, key, have - amount)
 
     def _escrow_amount(self, contract: Digest, key: PublicKey) -> int:
@@ -125,8 +128,9 @@ class MemoryLedger(Ledger):
     def _debit_escrow(self, contract: Digest, key: PublicKey, amount: int) -> None:
         have = self._escrow.get((contract, key), 0)
         if have < amount:
-            raise InsufficientFunds(
-                f"{_short(key)} has {have} in escrow of {_short(contract)}, needs {amount}"
+            raise Refused(
+                LedgerReason.INSUFFICIENT_FUNDS,
+                f"{_short(key)} has {have} in escrow of {_short(contract)}, needs {amount}",
             )
         self._set(self._escrow, (contract, key), have - amount)
 

@@ -10,20 +10,20 @@ import abc
 from types import TracebackType
 from typing import overload
 
-from oddsproof.errors import EncodingError
+from oddsproof.errors import EncodingError, StoreError, WrongType
 from oddsproof.wire import Canonical, Digest, PublicKey, decode
 
-from ._entries import MAX_TEXT, LedgerArgumentError, ObjT, StoreError
+from ._entries import MAX_TEXT, ObjT
 
 
 def _check(value: object, tp: type, what: str) -> None:
     if not isinstance(value, tp):
-        raise LedgerArgumentError(f"{what} must be a {tp.__name__}, got {type(value).__name__}")
+        raise WrongType(f"{what} must be a {tp.__name__}, got {type(value).__name__}")
 
 
 def _check_head_name(name: object) -> str:
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_TEXT or not name.isprintable():
-        raise LedgerArgumentError(f"a head name is 1 to {MAX_TEXT} printable characters")
+        raise WrongType(f"a head name is 1 to {MAX_TEXT} printable characters")
     return name
 
 
@@ -108,7 +108,7 @@ class ObjectStore(abc.ABC):
         if obj.id != object_id:
             raise StoreError(f"stored object {_short(object_id)} does not hash to its id")
         if not isinstance(obj, expected):
-            raise LedgerArgumentError(
+            raise WrongType(
                 f"object {_short(object_id)} is a {obj.KIND}, not a {expected.__name__}"
             )
         return obj

@@ -9,21 +9,11 @@ from typing import Any
 
 import attrs
 
-from oddsproof.errors import EncodingError
+from oddsproof.errors import EncodingError, WrongType
 from oddsproof.wire import Digest, PublicKey
 from oddsproof.wire._validators import _coin_id
 
-from ._entries import (
-    Entry,
-    Holding,
-    LedgerArgumentError,
-    _amount,
-    _bool,
-    _digest,
-    _key,
-    _optional_digest,
-    _positive,
-)
+from ._entries import Entry, Holding, _amount, _bool, _digest, _key, _optional_digest, _positive
 
 
 class HoldingState(enum.Enum):
@@ -160,7 +150,7 @@ class Totals:
 
 def _tuple(_inst: object, attr: attrs.Attribute[tuple[Any, ...]], value: Any) -> None:
     if not isinstance(value, tuple):
-        raise LedgerArgumentError(f"{attr.name} must be a tuple")
+        raise WrongType(f"{attr.name} must be a tuple")
 
 
 @attrs.frozen

@@ -1,13 +1,14 @@
 """The SQLite ledger store, the embedded default (stdlib ``sqlite3`` only).
 
 The file runs in WAL mode with ``synchronous=FULL``: a transaction that returned has reached the
-disk, and a writer killed at any instant leaves the last committed state. Every mutation runs in
-an explicit ``BEGIN IMMEDIATE`` transaction (the write lock is taken up front, so two writers
-queue instead of failing at commit); entries inside :meth:`Ledger.transaction` use savepoints, so
-a failing entry is rolled back alone. CHECK constraints refuse negative or non-integer amounts as
-a second line of defence behind the ledger's own checks; every integer is validated below 2**63
-before it reaches SQLite. Every ``sqlite3`` error becomes a typed :class:`StoreError` (or
-:class:`InsufficientFunds` where the ledger asked for it); none escapes.
+disk, and a writer killed at any instant leaves the last committed state. Every mutation runs in an
+explicit ``BEGIN IMMEDIATE`` transaction (the write lock is taken up front, so two writers queue
+instead of failing at commit); entries inside :meth:`Ledger.transaction` use savepoints, so a
+failing entry is rolled back alone. CHECK constraints refuse negative or non-integer amounts as a
+second line of defence behind the ledger's own checks; every integer is validated below 2**63 before
+it reaches SQLite. Every ``sqlite3`` error becomes a typed :class:`StoreError` (or an
+``INSUFFICIENT_FUNDS`` :class:`~oddsproof.errors.Refused` where the ledger asked for it); none
+escapes.
 
 Besides the ledger tables, the store keeps a content-addressed table of canonical objects and a
 small table of named heads (name → object id), usable inside the same transactions as entries,
@@ -22,10 +23,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeVar
 
-from oddsproof.errors import OddsproofError
+from oddsproof.errors import OddsproofError, Refused, StoreError, WrongType
 from oddsproof.wire import Digest, PublicKey, decode
 
-from ._entries import Entry, Holding, InsufficientFunds, LedgerArgumentError, StoreError
+from ._entries import Entry, Holding, LedgerReason
 from ._interface import Ledger
 from ._objects import _short
 from ._records import (
@@ -175,12 +176,12 @@ class SqliteLedger(Ledger):
     ) -> None:
         super().__init__()
         if not isinstance(path, str | os.PathLike):
-            raise LedgerArgumentError(f"a store path is a str or path, got {type(path).__name__}")
+            raise WrongType(f"a store path is a str or path, got {type(path).__name__}")
         if type(timeout) not in (int, float) or not 0 <= timeout <= 3600:
-            raise LedgerArgumentError("timeout is a number of seconds from 0 to 3600")
+            raise WrongType("timeout is a number of seconds from 0 to 3600")
         target = os.fspath(path)
         if not isinstance(target, str):
-            raise LedgerArgumentError("a store path is text")
+            raise WrongType("a store path is text")
         self._path = target
         memory = target in (":memory:", "")
         if not memory and not create and not os.path.isfile(target):
@@ -262,9 +263,9 @@ class SqliteLedger(Ledger):
         except sqlite3.Error as exc:
             raise _translate(exc) from exc
         except OverflowError as exc:  # every integer is checked first; this is a backstop
-            raise LedgerArgumentError(f"an integer outside 0 <= i < 2**63: {exc}") from exc
+            raise WrongType(f"an integer outside 0 <= i < 2**63: {exc}") from exc
         except UnicodeError as exc:  # text that is not valid Unicode (lone surrogates)
-            raise LedgerArgumentError(f"text SQLite cannot store: {exc}") from exc
+            raise WrongType(f"text SQLite cannot store: {exc}") from exc
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
@@ -358,7 +359,9 @@ class SqliteLedger(Ledger):
         )
         if cursor.rowcount != 1:
             have = self._balance(key)
-            raise InsufficientFunds(f"{_short(key)} has {have}, needs {amount}")
+            raise Refused(
+                LedgerReason.INSUFFICIENT_FUNDS, f"{_short(key)} has {have}, needs {amount}"
+            )
 
     def _escrow_amount(self, contract: Digest, key: PublicKey) -> int:
         row = self._one(
@@ -391,8 +394,9 @@ class SqliteLedger(Ledger):
         )
         if cursor.rowcount != 1:
             have = self._escrow_amount(contract, key)
-            raise InsufficientFunds(
-                f"{_short(key)} has {have} in escrow of {_short(contract)}, needs {amount}"
+            raise Refused(
+                LedgerReason.INSUFFICIENT_FUNDS,
+                f"{_short(key)} has {have} in escrow of {_short(contract)}, needs {amount}",
             )
 
     # -- coins and bonds -------------------------------------------------------------------

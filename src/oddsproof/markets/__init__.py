@@ -2,7 +2,6 @@
 what to do with a coin resting on a claim, and reputation (``docs/bets.md``).
 """
 
-from ._bets import BetError as BetError
 from ._bets import BetMatch as BetMatch
 from ._bets import BetOrder as BetOrder
 from ._bets import BetOutcome as BetOutcome
@@ -10,8 +9,7 @@ from ._bets import BetSettlement as BetSettlement
 from ._bets import BetSide as BetSide
 from ._bets import BetTerms as BetTerms
 from ._bets import OrderCancel as OrderCancel
-from ._bets import OrderRefused as OrderRefused
-from ._bets import OrderRejection as OrderRejection
+from ._bets import OrderReason as OrderReason
 from ._bets import authorises as authorises
 from ._bets import check_odds as check_odds
 from ._bets import countersign as countersign
@@ -47,13 +45,11 @@ from ._reputation import CheckPlan as CheckPlan
 from ._reputation import CheckPolicy as CheckPolicy
 from ._reputation import PlanReason as PlanReason
 from ._reputation import Reputation as Reputation
-from ._reputation import ReputationError as ReputationError
 from ._reputation import ReputationRecord as ReputationRecord
 from ._reputation import achieved_epsilon as achieved_epsilon
 
 __all__ = [
     "ActionValue",
-    "BetError",
     "BetMatch",
     "BetOrder",
     "BetOutcome",
@@ -76,13 +72,11 @@ __all__ = [
     "MarketResolution",
     "OrderBook",
     "OrderCancel",
-    "OrderRefused",
-    "OrderRejection",
+    "OrderReason",
     "PendingBet",
     "PlanReason",
     "PostResult",
     "Reputation",
-    "ReputationError",
     "ReputationRecord",
     "achieved_epsilon",
     "authorises",

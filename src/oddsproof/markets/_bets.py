@@ -33,15 +33,14 @@ import attrs
 from oddsproof.contracts import (
     Allocation,
     Bet,
+    CheckReason,
     Contract,
-    Rejection,
     Ruling,
     Runtime,
     Settlement,
     Statement,
 )
-from oddsproof.errors import ContractsError, SignatureError
-from oddsproof.games import GamesError
+from oddsproof.errors import InvalidArgument, OddsproofError, Reason, Refused, SignatureError
 from oddsproof.ledger import Transfer
 from oddsproof.wire import (
     INT_LIMIT,
@@ -60,11 +59,7 @@ ORDER_NONCE_SIZE: Final = 16
 MAX_ARBITERS: Final = 16
 
 
-class BetError(GamesError, ValueError):
-    """A bet, an order or a match that does not hold together (wrong terms, side, stake...)."""
-
-
-class OrderRejection(enum.Enum):
+class OrderReason(Reason):
     """Why an order (or a cancellation) was refused; code can switch on it."""
 
     MALFORMED = "malformed"
@@ -89,14 +84,6 @@ class OrderRejection(enum.Enum):
     """A cancellation of an order that is not resting in the book."""
 
 
-class OrderRefused(BetError):
-    """An order or a cancellation was refused; :attr:`reason` says why."""
-
-    def __init__(self, reason: OrderRejection, message: str) -> None:
-        super().__init__(f"{reason.value}: {message}")
-        self.reason = reason
-
-
 class BetSide(enum.Enum):
     """Which way an order bets on the statement."""
 
@@ -108,12 +95,12 @@ class BetSide(enum.Enum):
 
 def _time(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise BetError(f"{attr.name} is a time in integer seconds, got {value!r}")
+        raise InvalidArgument(f"{attr.name} is a time in integer seconds, got {value!r}")
 
 
 def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 1 <= value < INT_LIMIT:
-        raise BetError(f"{attr.name} is a positive integer below 2**63, got {value!r}")
+        raise InvalidArgument(f"{attr.name} is a positive integer below 2**63, got {value!r}")
 
 
 def _arbiters(_inst: object, _attr: object, value: Any) -> None:
@@ -122,15 +109,15 @@ def _arbiters(_inst: object, _attr: object, value: Any) -> None:
         or not 1 <= len(value) <= MAX_ARBITERS
         or not all(isinstance(p, Party) for p in value)
     ):
-        raise BetError(f"bet terms name 1 to {MAX_ARBITERS} arbiters")
+        raise InvalidArgument(f"bet terms name 1 to {MAX_ARBITERS} arbiters")
     if len({p.key.raw for p in value}) != len(value):
-        raise BetError("an arbiter is named twice")
+        raise InvalidArgument("an arbiter is named twice")
 
 
 def check_odds(value: object) -> tuple[int, int]:
     """Return ``value`` if it is valid odds: two positive integers below 2**63 in lowest terms.
 
-    Raises :class:`OrderRefused` with ``bad-odds`` otherwise (zero or negative odds, floats, a
+    Raises :class:`Refused` with ``bad-odds`` otherwise (zero or negative odds, floats, a
     pair with a common factor: 200:2 is written 100:1, so that one price has one spelling).
     """
     if (
@@ -138,9 +125,9 @@ def check_odds(value: object) -> tuple[int, int]:
         or len(value) != 2
         or not all(type(v) is int and 1 <= v < INT_LIMIT for v in value)
     ):
-        raise OrderRefused(OrderRejection.BAD_ODDS, f"odds are two positive integers: {value!r}")
+        raise Refused(OrderReason.BAD_ODDS, f"odds are two positive integers: {value!r}")
     if math.gcd(value[0], value[1]) != 1:
-        raise OrderRefused(OrderRejection.BAD_ODDS, f"odds {value!r} are not in lowest terms")
+        raise Refused(OrderReason.BAD_ODDS, f"odds {value!r} are not in lowest terms")
     return value
 
 
@@ -178,17 +165,17 @@ class BetTerms(Canonical):
             and type(self.sign_window) is int
             and value <= self.trading_ends + self.sign_window
         ):
-            raise BetError("bets must expire after trading ends and the last signing window")
+            raise InvalidArgument("bets must expire after trading ends and the last signing window")
 
 
 def _check_stake(_inst: object, _attr: object, value: Any) -> None:
     if type(value) is not int or not 1 <= value < INT_LIMIT:
-        raise OrderRefused(OrderRejection.BAD_STAKE, f"a stake is a positive integer: {value!r}")
+        raise Refused(OrderReason.BAD_STAKE, f"a stake is a positive integer: {value!r}")
 
 
 def _check_order_nonce(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or len(value) != ORDER_NONCE_SIZE:
-        raise BetError(f"an order nonce is {ORDER_NONCE_SIZE} bytes")
+        raise InvalidArgument(f"an order nonce is {ORDER_NONCE_SIZE} bytes")
 
 
 @canonical("bet-order")
@@ -199,7 +186,7 @@ class BetOrder(Canonical):
 
     ``odds = (b, l)``: per lot the backer stakes b and the layer l. A back order pays b per lot
     (its stake buys ``stake // b`` lots at its own odds), a lay order l per lot. The constructor
-    refuses a stake below one lot and bad odds with :class:`OrderRefused`.
+    refuses a stake below one lot and bad odds with :class:`Refused`.
     """
 
     terms: Digest = attrs.field(validator=attrs.validators.instance_of(Digest))
@@ -213,8 +200,8 @@ class BetOrder(Canonical):
 
     def __attrs_post_init__(self) -> None:
         if self.stake < self.lot:
-            raise OrderRefused(
-                OrderRejection.BAD_STAKE,
+            raise Refused(
+                OrderReason.BAD_STAKE,
                 f"a stake of {self.stake} is less than one lot ({self.lot}) at {self.odds}",
             )
 
@@ -240,7 +227,7 @@ class OrderCancel(Canonical):
 
 def _lots(_inst: object, _attr: object, value: Any) -> None:
     if type(value) is not int or not 1 <= value < INT_LIMIT:
-        raise BetError(f"a match is a positive number of lots, got {value!r}")
+        raise InvalidArgument(f"a match is a positive number of lots, got {value!r}")
 
 
 @attrs.frozen
@@ -283,7 +270,7 @@ class BetMatch:
         """The bet contract: the backer stakes ``backer_stake`` to the layer's ``layer_stake``
         that the statement holds, settled by the terms' arbiters before ``settle_by``."""
         if not isinstance(terms, BetTerms) or terms.id != self.terms:
-            raise BetError("the match belongs to other bet terms")
+            raise InvalidArgument("the match belongs to other bet terms")
         try:
             bet = Bet(
                 self.backer,
@@ -300,61 +287,61 @@ class BetMatch:
                 created=self.time,
                 nonce=self.nonce,
             )
-        except ContractsError as exc:  # stakes beyond 2**63, the same party on both sides
-            raise BetError(f"the match makes no valid bet: {exc}") from exc
+        except OddsproofError as exc:  # stakes beyond 2**63, the same party on both sides
+            raise InvalidArgument(f"the match makes no valid bet: {exc}") from exc
 
 
 def _signed_order(order: Signed[BetOrder], domain: Domain) -> BetOrder:
     if not isinstance(order, Signed) or not isinstance(order.body, BetOrder):
-        raise OrderRefused(OrderRejection.UNSIGNED, "expected a signed BetOrder")
+        raise Refused(OrderReason.UNSIGNED, "expected a signed BetOrder")
     try:
         return order.verify(domain, signers=[order.body.poster])
     except SignatureError as exc:
-        raise OrderRefused(OrderRejection.UNSIGNED, f"not signed by its poster: {exc}") from exc
+        raise Refused(OrderReason.UNSIGNED, f"not signed by its poster: {exc}") from exc
 
 
 def authorises(order: BetOrder, terms: BetTerms, contract: Contract) -> Bet:
     """Return the contract's bet if ``order`` authorises its poster to sign ``contract``.
 
-    The contract must be exactly one :class:`Bet` between two parties on the terms' statement,
-    with the terms' arbiters and deadline, no beacon and no Δ; the poster on its order's side;
-    made while the order was live; the poster's stake within the order's; and the odds at least
-    as good for the poster as its limit (a backer stakes at most b per l won, a layer wins at
-    least b per l staked). Raises :class:`BetError` naming the first mismatch. Each contract is
-    checked alone: the order's escrow is what bounds the sum of its fills.
+    The contract must be exactly one :class:`Bet` between two parties on the terms' statement, with
+    the terms' arbiters and deadline, no beacon and no Δ; the poster on its order's side; made while
+    the order was live; the poster's stake within the order's; and the odds at least as good for the
+    poster as its limit (a backer stakes at most b per l won, a layer wins at least b per l staked).
+    Raises :class:`InvalidArgument` naming the first mismatch. Each contract is checked alone: the
+    order's escrow is what bounds the sum of its fills.
     """
     if not isinstance(order, BetOrder) or not isinstance(terms, BetTerms):
-        raise BetError("authorises takes a BetOrder and BetTerms")
+        raise InvalidArgument("authorises takes a BetOrder and BetTerms")
     if not isinstance(contract, Contract):
-        raise BetError("authorises checks a Contract")
+        raise InvalidArgument("authorises checks a Contract")
     bet = contract.terms
     if order.terms != terms.id:
-        raise BetError("the order is for other bet terms")
+        raise InvalidArgument("the order is for other bet terms")
     if not isinstance(bet, Bet):
-        raise BetError("the contract is not a single bet")
+        raise InvalidArgument("the contract is not a single bet")
     if bet.statement != terms.statement or bet.deadline != terms.settle_by:
-        raise BetError("the bet's statement or deadline differs from the terms'")
+        raise InvalidArgument("the bet's statement or deadline differs from the terms'")
     if contract.arbiters != terms.arbiters or contract.beacon is not None or contract.delta:
-        raise BetError("the contract's arbiters, beacon or delta differ from the terms'")
+        raise InvalidArgument("the contract's arbiters, beacon or delta differ from the terms'")
     if contract.parties != (bet.backer, bet.layer):
-        raise BetError("the contract's parties are not the bet's backer and layer")
+        raise InvalidArgument("the contract's parties are not the bet's backer and layer")
     mine = bet.backer if order.side is BetSide.BACK else bet.layer
     if mine.key != order.poster.key:
-        raise BetError(
+        raise InvalidArgument(
             f"the poster is not the bet's {'backer' if order.side is BetSide.BACK else 'layer'}"
         )
     if not order.created <= contract.created < min(order.expires, terms.trading_ends):
-        raise BetError("the contract was made outside the order's life")
+        raise InvalidArgument("the contract was made outside the order's life")
     stake = bet.backer_stake if order.side is BetSide.BACK else bet.layer_stake
     if stake > order.stake:
-        raise BetError(f"the bet stakes {stake}, more than the order's {order.stake}")
+        raise InvalidArgument(f"the bet stakes {stake}, more than the order's {order.stake}")
     back, lay = order.odds
     # Compare bet.backer_stake / bet.layer_stake with b / l by cross-multiplying (exact).
     ratio, limit = bet.backer_stake * lay, back * bet.layer_stake
     if (order.side is BetSide.BACK and ratio > limit) or (
         order.side is BetSide.LAY and ratio < limit
     ):
-        raise BetError("the bet's odds are worse for the poster than the order's limit")
+        raise InvalidArgument("the bet's odds are worse for the poster than the order's limit")
     return bet
 
 
@@ -366,15 +353,15 @@ def countersign(
     domain: Domain,
 ) -> Signed[Contract]:
     """The poster's agent: sign (or co-sign) ``contract`` if the poster's signed order
-    authorises it; raise :class:`BetError` (or :class:`OrderRefused`) otherwise."""
+    authorises it; raise :class:`InvalidArgument` (or :class:`Refused`) otherwise."""
     body = contract.body if isinstance(contract, Signed) else contract
     placed = _signed_order(order, domain)
     if not isinstance(identity, Identity) or identity.key != placed.poster.key:
-        raise BetError("only the order's poster can countersign for it")
+        raise InvalidArgument("only the order's poster can countersign for it")
     authorises(placed, terms, body)
     if isinstance(contract, Signed):
         if contract.domain != domain:
-            raise BetError("the contract was signed in another domain")
+            raise InvalidArgument("the contract was signed in another domain")
         return contract if contract.signed_by(identity.key) else contract.cosign(identity)
     return Signed.create(body, domain, identity)
 
@@ -395,13 +382,13 @@ def statement_ruling(
     checks only its signature, then copies the outcome, statement, claim and level.
     """
     if not isinstance(arbiter, Identity):
-        raise BetError("the arbiter is the Identity that signs the ruling")
+        raise InvalidArgument("the arbiter is the Identity that signs the ruling")
     if not isinstance(lower, Signed) or not isinstance(lower.body, Ruling):
-        raise BetError("expected a signed Ruling")
+        raise InvalidArgument("expected a signed Ruling")
     try:
         body = lower.verify(domain)
     except SignatureError as exc:
-        raise BetError(f"the lower ruling does not verify: {exc}") from exc
+        raise InvalidArgument(f"the lower ruling does not verify: {exc}") from exc
     try:
         ruling = Ruling(
             statement=body.statement,
@@ -413,8 +400,8 @@ def statement_ruling(
             final=True,
             issued=body.issued if issued is None else issued,
         )
-    except ContractsError as exc:
-        raise BetError(f"cannot make the ruling: {exc}") from exc
+    except OddsproofError as exc:
+        raise InvalidArgument(f"cannot make the ruling: {exc}") from exc
     return Signed.create(ruling, domain, arbiter)
 
 
@@ -422,19 +409,19 @@ def mutual_settlement(contract: Contract, *, backer_gets: int, version: int = 1)
     """A settlement of an open bet giving ``backer_gets`` of the pot to the backer and the rest
     to the layer; both sign it (``Signed.create(s, domain, backer, layer)``) and submit it."""
     if not isinstance(contract, Contract) or not isinstance(contract.terms, Bet):
-        raise BetError("mutual_settlement settles a contract that is a single bet")
+        raise InvalidArgument("mutual_settlement settles a contract that is a single bet")
     bet = contract.terms
     pot = bet.backer_stake + bet.layer_stake
     if type(backer_gets) is not int or not 0 <= backer_gets <= pot:
-        raise BetError(f"backer_gets must be an integer in [0, {pot}], got {backer_gets!r}")
+        raise InvalidArgument(f"backer_gets must be an integer in [0, {pot}], got {backer_gets!r}")
     shares = sorted(
         (Allocation(bet.backer, backer_gets), Allocation(bet.layer, pot - backer_gets)),
         key=lambda a: a.party.key.raw,
     )
     try:
         return Settlement(contract.id, version, tuple(shares))
-    except ContractsError as exc:
-        raise BetError(f"cannot make the settlement: {exc}") from exc
+    except OddsproofError as exc:
+        raise InvalidArgument(f"cannot make the settlement: {exc}") from exc
 
 
 class BetOutcome(enum.Enum):
@@ -464,8 +451,8 @@ class BetSettlement:
             attrs.validators.instance_of(Transfer), attrs.validators.instance_of(tuple)
         )
     )
-    rejected: Rejection | None = attrs.field(
-        validator=attrs.validators.optional(attrs.validators.instance_of(Rejection))
+    rejected: CheckReason | None = attrs.field(
+        validator=attrs.validators.optional(attrs.validators.instance_of(CheckReason))
     )
 
 
@@ -483,13 +470,13 @@ def settle_bet(
     evidence (``contract-closed``), so a bet settles exactly once however often this is called.
     """
     if not isinstance(runtime, Runtime) or not isinstance(contract, Digest):
-        raise BetError("settle_bet takes a Runtime and a contract id")
+        raise InvalidArgument("settle_bet takes a Runtime and a contract id")
     was_closed = runtime.state(contract).closed
     if evidence is None:
         step = runtime.advance(contract, now=now)
     else:
         if not isinstance(evidence, Signed) or not isinstance(evidence.body, Ruling | Settlement):
-            raise BetError("a bet settles on a signed Ruling or Settlement")
+            raise InvalidArgument("a bet settles on a signed Ruling or Settlement")
         step = runtime.submit(contract, evidence, now=now)
     outcome = BetOutcome.NONE
     if not was_closed and step.state.closed:

@@ -33,20 +33,18 @@ import attrs
 from sortedcontainers import SortedDict  # type: ignore[import-untyped]
 
 from oddsproof.contracts import Contract, Ruling, Runtime
-from oddsproof.errors import EncodingError, SignatureError
-from oddsproof.ledger import EscrowLock, InsufficientFunds, Payout, Stake, Transfer
+from oddsproof.errors import EncodingError, InvalidArgument, Refused, SignatureError
+from oddsproof.ledger import EscrowLock, LedgerReason, Payout, Stake, Transfer
 from oddsproof.wire import INT_LIMIT, Digest, Domain, Party, Signed, decode, tagged_hash
 
 from ._bets import (
-    BetError,
     BetMatch,
     BetOrder,
     BetSettlement,
     BetSide,
     BetTerms,
     OrderCancel,
-    OrderRefused,
-    OrderRejection,
+    OrderReason,
     _signed_order,
     settle_bet,
 )
@@ -106,7 +104,7 @@ class BookLevel:
 
 def _optional_fraction(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (not isinstance(value, Fraction) or not 0 <= value <= 1):
-        raise BetError(f"{attr.name} is a probability (a Fraction in [0, 1]) or None")
+        raise InvalidArgument(f"{attr.name} is a probability (a Fraction in [0, 1]) or None")
 
 
 @attrs.frozen
@@ -135,11 +133,11 @@ def implied_fraud(back: Fraction | None, lay: Fraction | None) -> MarketQuote:
     be missing); the levels are left empty."""
     for name, price in (("back", back), ("lay", lay)):
         if price is not None and (not isinstance(price, Fraction) or not 0 < price < 1):
-            raise BetError(f"the best {name} price is a Fraction in (0, 1), got {price!r}")
+            raise InvalidArgument(f"the best {name} price is a Fraction in (0, 1), got {price!r}")
     high = None if back is None else 1 - back
     low = None if lay is None else 1 - lay
     if back is not None and lay is not None and back > lay:
-        raise BetError("a crossed book (back price above lay price) implies nothing")
+        raise InvalidArgument("a crossed book (back price above lay price) implies nothing")
     mid = None if back is None or lay is None else 1 - (back + lay) / 2
     return MarketQuote(None, None, low, high, mid)
 
@@ -169,7 +167,7 @@ class OrderBook:
 
     def __init__(self, terms: Digest) -> None:
         if not isinstance(terms, Digest):
-            raise BetError("an order book is named by its bet terms' id")
+            raise InvalidArgument("an order book is named by its bet terms' id")
         self.terms = terms
         self._backs: Any = SortedDict()  # price -> {order id: _Resting}, best = highest
         self._lays: Any = SortedDict()  # price -> {order id: _Resting}, best = lowest
@@ -200,21 +198,21 @@ class OrderBook:
         return tuple(out)
 
     def check(self, order: BetOrder, *, now: int) -> Digest:
-        """Refuse (with :class:`OrderRefused`) an order this book cannot take at ``now``;
+        """Refuse (with :class:`Refused`) an order this book cannot take at ``now``;
         return its id. Posting runs this first, so a refused order changes nothing."""
         if not isinstance(order, BetOrder):
-            raise OrderRefused(OrderRejection.MALFORMED, "expected a BetOrder")
+            raise Refused(OrderReason.MALFORMED, "expected a BetOrder")
         if order.terms != self.terms:
-            raise OrderRefused(OrderRejection.WRONG_MARKET, "the order is for another market")
+            raise Refused(OrderReason.WRONG_MARKET, "the order is for another market")
         if type(now) is not int or not 0 <= now < INT_LIMIT:
-            raise BetError(f"now is a time in integer seconds, got {now!r}")
+            raise InvalidArgument(f"now is a time in integer seconds, got {now!r}")
         if now >= order.expires:
-            raise OrderRefused(OrderRejection.EXPIRED, f"expired at {order.expires}, now {now}")
+            raise Refused(OrderReason.EXPIRED, f"expired at {order.expires}, now {now}")
         if order.created > now:
-            raise OrderRefused(OrderRejection.EXPIRED, f"created at {order.created}, after {now}")
+            raise Refused(OrderReason.EXPIRED, f"created at {order.created}, after {now}")
         order_id = order.id
         if order_id in self._seen:
-            raise OrderRefused(OrderRejection.DUPLICATE, "this order was already posted")
+            raise Refused(OrderReason.DUPLICATE, "this order was already posted")
         return order_id
 
     def post(self, order: BetOrder, *, now: int) -> BookResult:
@@ -274,11 +272,11 @@ class OrderBook:
         return BookResult(order_id, tuple(matches), rests, tuple(closed))
 
     def cancel(self, order_id: Digest) -> ClosedOrder:
-        """Withdraw a resting order; :class:`OrderRefused` (``unknown-order``) if it is not
+        """Withdraw a resting order; :class:`Refused` (``unknown-order``) if it is not
         resting."""
         resting = self._orders.get(order_id)
         if resting is None:
-            raise OrderRefused(OrderRejection.UNKNOWN_ORDER, f"order {order_id} is not resting")
+            raise Refused(OrderReason.UNKNOWN_ORDER, f"order {order_id} is not resting")
         return self._remove(resting, CloseReason.CANCELLED)
 
     def expire(self, now: int) -> tuple[ClosedOrder, ...]:
@@ -421,7 +419,7 @@ class ClaimMarket:
 
     def __init__(self, terms: BetTerms, runtime: Runtime) -> None:
         if not isinstance(terms, BetTerms) or not isinstance(runtime, Runtime):
-            raise BetError("a ClaimMarket takes BetTerms and a Runtime")
+            raise InvalidArgument("a ClaimMarket takes BetTerms and a Runtime")
         self.terms = terms
         self.runtime = runtime
         self.book = OrderBook(terms.id)
@@ -461,18 +459,16 @@ class ClaimMarket:
     # -- orders ----------------------------------------------------------------------------
 
     def post(self, order: Signed[BetOrder] | bytes, *, now: int) -> PostResult:
-        """Admit, escrow and match one order. Raises :class:`OrderRefused` (nothing changed) for
+        """Admit, escrow and match one order. Raises :class:`Refused` (nothing changed) for
         malformed bytes, a missing or bad signature, another market, bad odds or stake, an
         order posted at or after its expiry or the end of trading, a duplicate, a closed market,
         or a poster who cannot lock the stake."""
         signed = self._decode(order)
         body = self._verify(signed)
         if self._ruling is not None:
-            raise OrderRefused(OrderRejection.CLOSED, "the statement has been ruled on")
+            raise Refused(OrderReason.CLOSED, "the statement has been ruled on")
         if type(now) is int and now >= self.terms.trading_ends:
-            raise OrderRefused(
-                OrderRejection.EXPIRED, f"trading ended at {self.terms.trading_ends}"
-            )
+            raise Refused(OrderReason.EXPIRED, f"trading ended at {self.terms.trading_ends}")
         order_id = self.book.check(body, now=now)
         lock = EscrowLock(
             order_id, (Stake(body.poster.key, body.stake),), _ref(b"lock", order_id.raw)
@@ -481,8 +477,10 @@ class ClaimMarket:
         with ledger.transaction():
             try:
                 ledger.apply(lock)
-            except InsufficientFunds as exc:
-                raise OrderRefused(OrderRejection.INSUFFICIENT_FUNDS, str(exc)) from exc
+            except Refused as exc:
+                if exc.reason is not LedgerReason.INSUFFICIENT_FUNDS:
+                    raise
+                raise Refused(OrderReason.INSUFFICIENT_FUNDS, str(exc)) from exc
             result = self.book.post(body, now=now)
             self._orders[order_id] = signed
             self._refund(result.closed)
@@ -491,17 +489,17 @@ class ClaimMarket:
 
     def cancel(self, cancel: Signed[OrderCancel], *, now: int) -> ClosedOrder:
         """Withdraw a resting order on its poster's signed request; its untraded stake is
-        refunded. :class:`OrderRefused`: ``unsigned`` (not the poster's signature),
+        refunded. :class:`Refused`: ``unsigned`` (not the poster's signature),
         ``unknown-order`` (not resting)."""
         if not isinstance(cancel, Signed) or not isinstance(cancel.body, OrderCancel):
-            raise OrderRefused(OrderRejection.MALFORMED, "expected a signed OrderCancel")
+            raise Refused(OrderReason.MALFORMED, "expected a signed OrderCancel")
         signed = self._orders.get(cancel.body.order)
         if signed is None or cancel.body.order not in self.book:
-            raise OrderRefused(OrderRejection.UNKNOWN_ORDER, "no such resting order")
+            raise Refused(OrderReason.UNKNOWN_ORDER, "no such resting order")
         try:
             cancel.verify(self.domain, signers=[signed.body.poster])
         except SignatureError as exc:
-            raise OrderRefused(OrderRejection.UNSIGNED, f"not the poster's: {exc}") from exc
+            raise Refused(OrderReason.UNSIGNED, f"not the poster's: {exc}") from exc
         closed = self.book.cancel(cancel.body.order)
         self._refund((closed,))
         return closed
@@ -511,25 +509,25 @@ class ClaimMarket:
     def sign(self, contract: Signed[Contract], *, now: int) -> BetSigning:
         """Add posters' signatures to a pending bet; open it once both have signed.
 
-        The envelope may carry one or both signatures; signatures already given are kept.
-        Raises :class:`BetError` for an unknown contract, a signature that does not verify or is
-        not a poster's, or a signature after ``sign_by`` (call :meth:`expire`).
+        The envelope may carry one or both signatures; signatures already given are kept. Raises
+        :class:`InvalidArgument` for an unknown contract, a signature that does not verify or is not
+        a poster's, or a signature after ``sign_by`` (call :meth:`expire`).
         """
         if not isinstance(contract, Signed) or not isinstance(contract.body, Contract):
-            raise BetError("sign takes a signed bet contract")
+            raise InvalidArgument("sign takes a signed bet contract")
         pending = self._pending.get(contract.id)
         if pending is None:
-            raise BetError(f"contract {contract.id} is not a pending bet of this market")
+            raise InvalidArgument(f"contract {contract.id} is not a pending bet of this market")
         if now >= pending.bet.sign_by:
-            raise BetError(f"the signing window closed at {pending.bet.sign_by}")
+            raise InvalidArgument(f"the signing window closed at {pending.bet.sign_by}")
         match = pending.bet.match
         try:
             contract.verify(self.domain)
         except SignatureError as exc:
-            raise BetError(f"a signature does not verify: {exc}") from exc
+            raise InvalidArgument(f"a signature does not verify: {exc}") from exc
         posters = {match.backer.key, match.layer.key}
         if not set(contract.signers) <= posters:
-            raise BetError("only the two posters sign a bet contract")
+            raise InvalidArgument("only the two posters sign a bet contract")
         merged = {s.signer.raw: s for s in contract.signatures}
         if pending.signatures is not None:
             merged.update({s.signer.raw: s for s in pending.signatures.signatures})
@@ -580,7 +578,7 @@ class ClaimMarket:
 
         Each bet settles exactly once: a bet that had already ended (a mutual settlement, an
         earlier resolution) reports ``BetOutcome.NONE`` and pays nothing. Raises
-        :class:`BetError` for a ruling that cannot settle the market.
+        :class:`InvalidArgument` for a ruling that cannot settle the market.
         """
         body = self._check_ruling(ruling)
         closed = self.book.clear()
@@ -598,17 +596,17 @@ class ClaimMarket:
                 decoded = decode(order, Signed)
             except EncodingError as exc:
                 cause = exc.__cause__
-                if isinstance(cause, OrderRefused):
-                    raise OrderRefused(cause.reason, str(exc)) from exc
-                raise OrderRefused(OrderRejection.MALFORMED, str(exc)) from exc
+                if isinstance(cause, Refused):
+                    raise Refused(cause.reason, str(exc)) from exc
+                raise Refused(OrderReason.MALFORMED, str(exc)) from exc
             order = decoded
         if not isinstance(order, Signed) or not isinstance(order.body, BetOrder):
-            raise OrderRefused(OrderRejection.MALFORMED, "expected a signed BetOrder")
+            raise Refused(OrderReason.MALFORMED, "expected a signed BetOrder")
         return order
 
     def _verify(self, signed: Signed[BetOrder]) -> BetOrder:
         if signed.body.terms != self.terms.id:
-            raise OrderRefused(OrderRejection.WRONG_MARKET, "the order is for another market")
+            raise Refused(OrderReason.WRONG_MARKET, "the order is for another market")
         return _signed_order(signed, self.domain)
 
     def _pend(self, match: BetMatch) -> PendingBet:
@@ -643,19 +641,19 @@ class ClaimMarket:
 
     def _check_ruling(self, ruling: Signed[Ruling]) -> Ruling:
         if not isinstance(ruling, Signed) or not isinstance(ruling.body, Ruling):
-            raise BetError("a market resolves on a signed Ruling")
+            raise InvalidArgument("a market resolves on a signed Ruling")
         try:
             body = ruling.verify(self.domain)
         except SignatureError as exc:
-            raise BetError(f"the ruling does not verify: {exc}") from exc
+            raise InvalidArgument(f"the ruling does not verify: {exc}") from exc
         if not any(ruling.signed_by(a) for a in self.terms.arbiters):
-            raise BetError("no arbiter of the market signed the ruling")
+            raise InvalidArgument("no arbiter of the market signed the ruling")
         if not body.final:
-            raise BetError("only a final ruling settles the market")
+            raise InvalidArgument("only a final ruling settles the market")
         if body.statement != self.terms.statement.id:
-            raise BetError("the ruling is about another statement")
+            raise InvalidArgument("the ruling is about another statement")
         if body.contract is not None:
-            raise BetError("the ruling is bound to one contract; use statement_ruling")
+            raise InvalidArgument("the ruling is bound to one contract; use statement_ruling")
         if self._ruling is not None and self._ruling.body.upheld != body.upheld:
-            raise BetError("the market was already resolved the other way")
+            raise InvalidArgument("the market was already resolved the other way")
         return body

@@ -27,7 +27,7 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.games import ParameterError
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import INT_LIMIT
 
 from ._bets import check_odds
@@ -44,25 +44,25 @@ def _exact(
     name: str, value: object, *, low: Fraction | None = None, high: Fraction | None = None
 ) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | Fraction):
-        raise ParameterError(f"{name} is exact (an int or a Fraction), got {value!r}")
+        raise InvalidArgument(f"{name} is exact (an int or a Fraction), got {value!r}")
     exact = Fraction(value)
     if low is not None and exact < low:
-        raise ParameterError(f"{name} must be at least {low}, got {value!r}")
+        raise InvalidArgument(f"{name} must be at least {low}, got {value!r}")
     if high is not None and exact > high:
-        raise ParameterError(f"{name} must be at most {high}, got {value!r}")
+        raise InvalidArgument(f"{name} must be at most {high}, got {value!r}")
     return exact
 
 
 def _money(name: str, value: object) -> int:
     if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise ParameterError(f"{name} is an amount in integer units, got {value!r}")
+        raise InvalidArgument(f"{name} is an amount in integer units, got {value!r}")
     return value
 
 
 def _fraud_fraction(value: object) -> Fraction:
     f = _exact("fraud_fraction", value, low=Fraction(0), high=Fraction(1))
     if not 0 < f < 1:
-        raise ParameterError(f"fraud_fraction must lie strictly between 0 and 1, got {value!r}")
+        raise InvalidArgument(f"fraud_fraction must lie strictly between 0 and 1, got {value!r}")
     return f
 
 
@@ -74,7 +74,7 @@ def detection_probability(k: int, fraud_fraction: Exact) -> Fraction:
     """``1 - (1 - f)**k``: the chance that ``k`` uniform checks catch a claim faking a
     fraction ``f`` of the pieces (exact)."""
     if type(k) is not int or k < 0:
-        raise ParameterError(f"k is a non-negative integer, got {k!r}")
+        raise InvalidArgument(f"k is a non-negative integer, got {k!r}")
     return 1 - (1 - _fraud_fraction(fraud_fraction)) ** k
 
 
@@ -98,7 +98,7 @@ def fraud_probability(
     elif isinstance(record, ReputationRecord):
         p_rep = record.fraud_probability(prior)
     else:
-        raise ParameterError("record is a ReputationRecord or None")
+        raise InvalidArgument("record is a ReputationRecord or None")
     w = _exact("market_weight", market_weight, low=Fraction(0), high=Fraction(1))
     if isinstance(market, MarketQuote):
         market = market.fraud
@@ -110,12 +110,12 @@ def fraud_probability(
 
 def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, Fraction) or value < 0:
-        raise ParameterError(f"{attr.name} is a non-negative Fraction, got {value!r}")
+        raise InvalidArgument(f"{attr.name} is a non-negative Fraction, got {value!r}")
 
 
 def _fraction(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, Fraction):
-        raise ParameterError(f"{attr.name} is a Fraction, got {value!r}")
+        raise InvalidArgument(f"{attr.name} is a Fraction, got {value!r}")
 
 
 @attrs.frozen
@@ -129,7 +129,7 @@ class ActionValue:
 
     def __attrs_post_init__(self) -> None:
         if self.net != self.value - self.cost:
-            raise ParameterError("net must equal value - cost")
+            raise InvalidArgument("net must equal value - cost")
 
 
 @attrs.frozen
@@ -146,14 +146,14 @@ class CheckValue:
 
     def __attrs_post_init__(self) -> None:
         if self.k < 0 or self.net != self.value - self.cost:
-            raise ParameterError("k >= 0 and net = value - cost")
+            raise InvalidArgument("k >= 0 and net = value - cost")
 
 
 def _loss(value: int, recovery: int) -> int:
     _money("value", value)
     _money("recovery", recovery)
     if recovery > value:
-        raise ParameterError(f"recovery ({recovery}) cannot exceed the value ({value})")
+        raise InvalidArgument(f"recovery ({recovery}) cannot exceed the value ({value})")
     return value - recovery
 
 
@@ -201,7 +201,7 @@ def best_check(
     f = _fraud_fraction(fraud_fraction)
     c = _exact("cost_per_check", cost_per_check, low=Fraction(0))
     if type(max_checks) is not int or max_checks < 1:
-        raise ParameterError(f"max_checks is a positive integer, got {max_checks!r}")
+        raise InvalidArgument(f"max_checks is a positive integer, got {max_checks!r}")
 
     def at(k: int) -> CheckValue:
         return check_value(

@@ -24,10 +24,9 @@ from typing import Any, Final
 import attrs
 
 from oddsproof.contracts import Claim
+from oddsproof.errors import InvalidArgument, OddsproofError
 from oddsproof.games import (
     Challenge,
-    GamesError,
-    ParameterError,
     SpotCheckCertificate,
     check_certificate,
     nonce_challenge,
@@ -41,18 +40,14 @@ EPSILON_DENOMINATOR: Final = 1 << 62
 """Achieved bounds are rounded up to a multiple of 2**-62 (a certificate's fractions fit 2**63)."""
 
 
-class ReputationError(GamesError, ValueError):
-    """A record or a policy that does not hold together, or an observation that cannot count."""
-
-
 def _count(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise ReputationError(f"{attr.name} is a count in [0, 2**63), got {value!r}")
+        raise InvalidArgument(f"{attr.name} is a count in [0, 2**63), got {value!r}")
 
 
 def _optional_time(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (type(value) is not int or not 0 <= value < INT_LIMIT):
-        raise ReputationError(f"{attr.name} is a time in integer seconds or None, got {value!r}")
+        raise InvalidArgument(f"{attr.name} is a time in integer seconds or None, got {value!r}")
 
 
 def _prior(value: object) -> tuple[int, int]:
@@ -61,7 +56,7 @@ def _prior(value: object) -> tuple[int, int]:
         or len(value) != 2
         or not all(type(v) is int and 1 <= v < INT_LIMIT for v in value)
     ):
-        raise ParameterError(f"a prior is two positive integers (a, b), got {value!r}")
+        raise InvalidArgument(f"a prior is two positive integers (a, b), got {value!r}")
     return value
 
 
@@ -80,18 +75,18 @@ class ReputationRecord:
 
     def __attrs_post_init__(self) -> None:
         if self.failed > self.checked or self.clean > self.checked - self.failed:
-            raise ReputationError("failures and clean checks cannot exceed the checks")
+            raise InvalidArgument("failures and clean checks cannot exceed the checks")
         if (self.failed == 0) != (self.last_failure is None):
-            raise ReputationError("a last failure time goes with at least one failure")
+            raise InvalidArgument("a last failure time goes with at least one failure")
         if self.failed == 0 and self.clean != self.checked:
-            raise ReputationError("without failures every check is clean")
+            raise InvalidArgument("without failures every check is clean")
 
     def observe(self, *, passed: bool, at: int) -> ReputationRecord:
         """The record after one more check of a claim, at time ``at``."""
         if not isinstance(passed, bool):
-            raise ReputationError("passed is a boolean")
+            raise InvalidArgument("passed is a boolean")
         if type(at) is not int or not 0 <= at < INT_LIMIT:
-            raise ReputationError(f"at is a time in integer seconds, got {at!r}")
+            raise InvalidArgument(f"at is a time in integer seconds, got {at!r}")
         if passed:
             return attrs.evolve(self, checked=self.checked + 1, clean=self.clean + 1)
         last = at if self.last_failure is None else max(at, self.last_failure)
@@ -123,7 +118,7 @@ class Reputation:
         """The record of ``party`` on ``computation`` (empty if it was never checked)."""
         key = _key(party)
         if not isinstance(computation, Digest):
-            raise ReputationError("a computation is named by its id (a Digest)")
+            raise InvalidArgument("a computation is named by its id (a Digest)")
         found = self._records.get((key, computation))
         return ReputationRecord(key, computation) if found is None else found
 
@@ -141,13 +136,13 @@ class Reputation:
         """Count a verifier's certificate on ``claim``: a pass is clean, any other outcome (a
         wrong value, a bad opening, no opening, a bad commitment) a failure of the claimant."""
         if not isinstance(claim, Signed) or not isinstance(claim.body, Claim):
-            raise ReputationError("expected the signed Claim the certificate is about")
+            raise InvalidArgument("expected the signed Claim the certificate is about")
         try:
             cert = check_certificate(certificate, domain)
-        except GamesError as exc:
-            raise ReputationError(f"the certificate does not check: {exc}") from exc
+        except OddsproofError as exc:
+            raise InvalidArgument(f"the certificate does not check: {exc}") from exc
         if cert.claim != claim.id:
-            raise ReputationError("the certificate is about another claim")
+            raise InvalidArgument("the certificate is about another claim")
         body = claim.body
         return self.observe(body.claimant, body.computation, passed=cert.passed, at=cert.issued)
 
@@ -157,17 +152,17 @@ def _key(party: Party | PublicKey) -> PublicKey:
         return party.key
     if isinstance(party, PublicKey):
         return party
-    raise ReputationError("a party is a Party or a PublicKey")
+    raise InvalidArgument("a party is a Party or a PublicKey")
 
 
 def _fraction(name: str, value: object, *, low_open: bool = True) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | Fraction):
-        raise ParameterError(f"{name} is an exact fraction (int or Fraction), got {value!r}")
+        raise InvalidArgument(f"{name} is an exact fraction (int or Fraction), got {value!r}")
     exact = Fraction(value)
     if not (0 < exact < 1 if low_open else 0 <= exact < 1):
-        raise ParameterError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+        raise InvalidArgument(f"{name} must lie strictly between 0 and 1, got {value!r}")
     if exact.denominator >= INT_LIMIT:
-        raise ParameterError(f"{name} needs a denominator below 2**63")
+        raise InvalidArgument(f"{name} needs a denominator below 2**63")
     return exact
 
 
@@ -176,14 +171,14 @@ def achieved_epsilon(k: int, fraud_fraction: Fraction) -> Fraction:
     2**-62 at or above ``(1 - f)**k`` (exact), nudged up if needed so that ``plan(ε, f) <= k``
     holds as ``plan`` computes it. A challenge stating this ε and ``k`` is therefore valid."""
     if type(k) is not int or not 1 <= k < INT_LIMIT:
-        raise ParameterError(f"k is a positive integer, got {k!r}")
+        raise InvalidArgument(f"k is a positive integer, got {k!r}")
     f = _fraction("fraud_fraction", fraud_fraction)
     exact = (1 - f) ** k
     numerator = max(1, math.ceil(exact * EPSILON_DENOMINATOR))
     while plan(numerator / EPSILON_DENOMINATOR, float(f)) > k:  # float rounding near a tie
         numerator += (numerator >> 40) + 1
     if numerator >= EPSILON_DENOMINATOR:
-        raise ParameterError(f"{k} checks at f = {f} bound nothing below 1")
+        raise InvalidArgument(f"{k} checks at f = {f} bound nothing below 1")
     return Fraction(numerator, EPSILON_DENOMINATOR)
 
 
@@ -203,9 +198,9 @@ class PlanReason(enum.Enum):
 def _probability(name: str) -> Any:
     def check(_inst: object, _attr: object, value: Any) -> None:
         if not isinstance(value, Fraction) or not 0 < value < 1:
-            raise ReputationError(f"{name} is a Fraction strictly between 0 and 1")
+            raise InvalidArgument(f"{name} is a Fraction strictly between 0 and 1")
         if value.denominator >= INT_LIMIT:
-            raise ReputationError(f"{name} needs a denominator below 2**63")
+            raise InvalidArgument(f"{name} needs a denominator below 2**63")
 
     return check
 
@@ -228,7 +223,7 @@ class CheckPlan:
 
     def __attrs_post_init__(self) -> None:
         if not 1 <= self.k <= self.full:
-            raise ReputationError("a plan checks between 1 and full pieces")
+            raise InvalidArgument("a plan checks between 1 and full pieces")
 
     @property
     def reduced(self) -> bool:
@@ -278,7 +273,7 @@ class CheckPolicy:
     @floor.validator
     def _check_floor(self, _attr: object, value: Any) -> None:
         if type(value) is not int or not 1 <= value <= self.full:
-            raise ReputationError(f"floor is an integer in [1, full = {self.full}], got {value!r}")
+            raise InvalidArgument(f"floor is an integer in [1, full = {self.full}], got {value!r}")
 
     @property
     def full(self) -> int:
@@ -299,9 +294,9 @@ class CheckPolicy:
     def checks(self, record: ReputationRecord, *, now: int) -> CheckPlan:
         """The plan for ``record``'s party's next claim at time ``now``."""
         if not isinstance(record, ReputationRecord):
-            raise ReputationError("checks takes a ReputationRecord")
+            raise InvalidArgument("checks takes a ReputationRecord")
         if type(now) is not int or not 0 <= now < INT_LIMIT:
-            raise ReputationError(f"now is a time in integer seconds, got {now!r}")
+            raise InvalidArgument(f"now is a time in integer seconds, got {now!r}")
         full = self.full
         earned = record.clean - self.wait(record)
         if self.cooling(record, now=now):

@@ -21,9 +21,8 @@ from typing import Any, ClassVar
 
 import attrs
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
-from oddsproof.arbitration import BisectionVerification, Litigant, Script, SettlementRefused
+from oddsproof.arbitration import BisectionVerification, Litigant, Script
 from oddsproof.contracts import (
     Allocation,
     Both,
@@ -36,12 +35,12 @@ from oddsproof.contracts import (
     When,
     requirements,
 )
+from oddsproof.errors import InvalidArgument, OddsproofError, Refused
 from oddsproof.games import (
     BisectionPlayer,
     BisectionTranscript,
     Challenge,
     Checkpoints,
-    GamesError,
     HonestChallenger,
     HonestSerialSolver,
     MultiProof,
@@ -169,7 +168,7 @@ class _Recorded:
             outcome = check_transcript(
                 self.transcript, domain, now=self.time, computation=job.computation, data=job.data
             )
-        except GamesError:
+        except OddsproofError:
             return None
         return outcome.reason.value
 
@@ -805,8 +804,8 @@ class SettlementFrontRunner(Adversary):
         ):
             try:
                 ep.court.settle(Signed.create(body, market.domain, *signers), now=now)
-            except SettlementRefused as exc:
-                ep.refused(exc.reason, line)
+            except Refused as exc:
+                ep.refused(exc.reason.value, line)
                 refusals += 1
             else:
                 ep.say(f"{line}: applied")

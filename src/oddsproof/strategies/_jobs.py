@@ -13,9 +13,9 @@ from typing import Any
 
 import attrs
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
 from oddsproof.contracts import Statement, Supplies
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
     Checkpoints,
     CommittedOutput,

@@ -23,14 +23,12 @@ from functools import lru_cache
 from typing import Any
 
 import attrs
-from hypothesis.errors import InvalidArgument
 
 from oddsproof.arbitration import (
     Arbiter,
     CallbackArbiter,
     CaseFile,
     Court,
-    CourtError,
     CourtPolicy,
     LadderEvent,
     ReexecutionJudge,
@@ -44,7 +42,6 @@ from oddsproof.contracts import (
     Claim,
     Contract,
     Ladder,
-    OfferRefused,
     Seq,
     Supplies,
     Term,
@@ -52,10 +49,9 @@ from oddsproof.contracts import (
     analyze,
     requirements,
 )
-from oddsproof.errors import OddsproofError
+from oddsproof.errors import InvalidArgument, OddsproofError, Refused
 from oddsproof.games import (
     FraudProof,
-    GamesError,
     LocalBeacon,
     LotteryAccount,
     ParallelComputation,
@@ -66,7 +62,6 @@ from oddsproof.games import (
     StepCommitment,
     TicketIssuer,
     TicketReceiver,
-    TicketRejected,
     account_state,
     check_fraud_proof,
     fund_account,
@@ -373,7 +368,7 @@ class Episode:
         offer = Signed.create(self.contract, market.domain, *signers)
         try:
             self.court.open(offer, now=self.contract.created)
-        except OfferRefused as exc:
+        except Refused as exc:
             self.refused(exc.reason.value, f"{_names(self.contract.parties)} sign the offer")
             return False
         self.opened = True
@@ -391,7 +386,7 @@ class Episode:
         body = claim.body
         try:
             self.court.claim(self.contract.id, claim, now=body.issued)
-        except CourtError as exc:
+        except (Refused, InvalidArgument) as exc:
             self.refused(str(exc).rpartition(": ")[2], line)
             return False
         self.truth[body.id] = (true, body.claimant.key)
@@ -407,7 +402,7 @@ class Episode:
             return False
         try:
             self.court.challenge(claim, challenger.party, now=at)
-        except CourtError as exc:
+        except (Refused, InvalidArgument) as exc:
             self.refused("challenge-refused", f"{name} challenges the claim ({exc})")
             return False
         self.say(f"{name} challenges the claim")
@@ -512,7 +507,7 @@ class Episode:
         asked = nonce_challenge(claim, epsilon=epsilon, fraud_fraction=f, nonce=nonce.raw)
         try:
             opening = solver.respond(asked)
-        except GamesError:
+        except OddsproofError:
             opening = None
         return spot_check(
             claim,
@@ -568,7 +563,7 @@ class Episode:
         truth = honest_steps(len(steps)) if steps else ()
         try:
             bundle = issuer.issue(worker.party, steps, now=LOTTERY_NOW)
-        except TicketRejected as exc:
+        except Refused as exc:
             self.refused(exc.reason.value, f"{worker.name} asks tickets for its steps")
             return
         state = account_state(ledger, account)
@@ -584,7 +579,7 @@ class Episode:
             receiver.accept(
                 bundle, now=LOTTERY_NOW, deposit=state.deposit, unlocking=state.unlocking
             )
-        except TicketRejected as exc:
+        except Refused as exc:
             self.refused(exc.reason.value, f"{worker.name} accepts the tickets")
             return
         self.say(f"{worker.name} co-signs a batch of {len(bundle.tickets)} tickets")
@@ -600,7 +595,7 @@ class Episode:
                         now=drawn, computation=chain.computation, state=opening(step),
                         seeds=chain.seeds,
                     )  # fmt: skip
-                except TicketRejected as exc:
+                except Refused as exc:
                     again = " again" if attempt else ""
                     self.refused(
                         exc.reason.value, f"{worker.name} redeems step {step.index}{again}"

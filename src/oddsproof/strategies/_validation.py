@@ -13,7 +13,8 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 import attrs
-from hypothesis.errors import InvalidArgument
+
+from oddsproof.errors import InvalidArgument
 
 T = TypeVar("T")
 AttrsValidator = Callable[[Any, "attrs.Attribute[Any]", Any], None]

@@ -13,7 +13,6 @@ from fractions import Fraction
 
 import attrs
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
 from oddsproof.arbitration import with_ladder
 from oddsproof.contracts import (
@@ -47,6 +46,7 @@ from oddsproof.contracts import (
     beacon_message,
     lottery,
 )
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
     BeaconScheme,
     BeaconSpec,

@@ -11,7 +11,6 @@ from ._parallel_cheats import SizeLyingSolver as SizeLyingSolver
 from ._parallel_cheats import WithholdingSolver as WithholdingSolver
 from ._raytrace import Scene as Scene
 from ._raytrace import Sphere as Sphere
-from ._raytrace import WorkloadError as WorkloadError
 from ._raytrace import demo_scene as demo_scene
 from ._raytrace import ray_tracer as ray_tracer
 from ._raytrace import render as render
@@ -26,7 +25,6 @@ from ._serial_cheats import StallingSerialSolver as StallingSerialSolver
 from ._serial_cheats import faked_chain as faked_chain
 from ._training import MemoizingWorker as MemoizingWorker
 from ._training import TrainingChain as TrainingChain
-from ._training import TrainingError as TrainingError
 from ._training import TrainingWorker as TrainingWorker
 from ._training import ZeroShortcutWorker as ZeroShortcutWorker
 from ._training import zero_input_changes as zero_input_changes
@@ -48,10 +46,8 @@ __all__ = [
     "StallingChallenger",
     "StallingSerialSolver",
     "TrainingChain",
-    "TrainingError",
     "TrainingWorker",
     "WithholdingSolver",
-    "WorkloadError",
     "ZeroShortcutWorker",
     "demo_scene",
     "faked_chain",

@@ -22,7 +22,8 @@ import cbor2
 import numpy as np
 
 from oddsproof.contracts import Computation, Shape
-from oddsproof.games import ParameterError, SerialComputation, code_digest, quantize
+from oddsproof.errors import InvalidArgument
+from oddsproof.games import SerialComputation, code_digest, quantize
 from oddsproof.games._computation import Array
 from oddsproof.wire import tagged_hash
 
@@ -46,7 +47,7 @@ def _hash_step(state: Array, index: int) -> Array:
 
 def _check_steps(steps: object) -> int:
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps < 1 << 62:
-        raise ParameterError(f"a chain has a positive number of steps, got {steps!r}")
+        raise InvalidArgument(f"a chain has a positive number of steps, got {steps!r}")
     return steps
 
 
@@ -71,9 +72,9 @@ def logistic_chain(steps: int, *, width: int = 4, precision: int = 40) -> Serial
     keep distinct indices distinct, and quantizes to ``precision`` bits (1 to 52).
     """
     if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= MAX_WIDTH:
-        raise ParameterError(f"width must be 1 to {MAX_WIDTH}, got {width!r}")
+        raise InvalidArgument(f"width must be 1 to {MAX_WIDTH}, got {width!r}")
     if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 52:
-        raise ParameterError(f"precision must be 1 to 52 bits, got {precision!r}")
+        raise InvalidArgument(f"precision must be 1 to 52 bits, got {precision!r}")
 
     def initial(data: bytes) -> Array:
         seed = tagged_hash(SEED_TAG, bytes(data)).raw

@@ -27,6 +27,7 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
     Challenge,
     CommittedOutput,
@@ -35,7 +36,6 @@ from oddsproof.games import (
     OutputCommitment,
     ParallelComputation,
     ParallelSolver,
-    ParameterError,
 )
 from oddsproof.games._computation import Array
 from oddsproof.games._spotcheck import _leaf_level
@@ -47,11 +47,11 @@ SIZE_LIES: Final = ("short-tree", "short-count")
 
 def _faked_set(size: int, fraction: float, seed: int) -> npt.NDArray[np.int64]:
     if isinstance(fraction, bool) or not isinstance(fraction, int | float):
-        raise ParameterError(f"the faked fraction is a number in (0, 1], got {fraction!r}")
+        raise InvalidArgument(f"the faked fraction is a number in (0, 1], got {fraction!r}")
     if not 0.0 < fraction <= 1.0:
-        raise ParameterError(f"the faked fraction must lie in (0, 1], got {fraction!r}")
+        raise InvalidArgument(f"the faked fraction must lie in (0, 1], got {fraction!r}")
     if type(seed) is not int or seed < 0:
-        raise ParameterError(f"the seed is a non-negative integer, got {seed!r}")
+        raise InvalidArgument(f"the seed is a non-negative integer, got {seed!r}")
     count = max(1, round(fraction * size))
     rng = np.random.default_rng(seed)
     return np.sort(rng.choice(size, size=count, replace=False)).astype(np.int64)
@@ -126,7 +126,7 @@ class ProofForgingSolver(FakingSolver):
             identity, computation, data, domain=domain, fraction=fraction, seed=seed, chunk=chunk
         )
         if forge not in FORGES:
-            raise ParameterError(f"forge is one of {FORGES}, got {forge!r}")
+            raise InvalidArgument(f"forge is one of {FORGES}, got {forge!r}")
         self.forge = forge
 
     def respond(self, challenge: Challenge) -> Opening | None:
@@ -195,13 +195,13 @@ class SizeLyingSolver(ParallelSolver):
     ) -> None:
         super().__init__(identity, computation, data, domain=domain, chunk=chunk)
         if mode not in SIZE_LIES:
-            raise ParameterError(f"mode is one of {SIZE_LIES}, got {mode!r}")
+            raise InvalidArgument(f"mode is one of {SIZE_LIES}, got {mode!r}")
         if isinstance(kept, bool) or not isinstance(kept, int | float) or not 0 < kept < 1:
-            raise ParameterError(f"kept must lie in (0, 1), got {kept!r}")
+            raise InvalidArgument(f"kept must lie in (0, 1), got {kept!r}")
         self.mode = mode
         self.short = max(1, min(computation.size - 1, round(kept * computation.size)))
         if computation.size < 2:
-            raise ParameterError("lying about N needs at least two pieces")
+            raise InvalidArgument("lying about N needs at least two pieces")
 
     def compute(self) -> Array:
         """The rows of the first ``short`` pieces only."""

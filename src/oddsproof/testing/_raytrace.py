@@ -29,7 +29,8 @@ import numpy as np
 import numpy.typing as npt
 
 from oddsproof.contracts import Computation, Shape
-from oddsproof.games import GamesError, ParallelComputation, code_digest
+from oddsproof.errors import InvalidArgument
+from oddsproof.games import ParallelComputation, code_digest
 
 # =============================================================================================
 # Ray tracer (parallel work)
@@ -60,14 +61,10 @@ _EPSILON: Final = 1e-6
 _FAR: Final = 1e30
 
 
-class WorkloadError(GamesError, ValueError):
-    """A workload input (a scene, say) that is malformed or outside the documented limits."""
-
-
 def _int_in(lo: int, hi: int) -> Any:
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         if type(value) is not int or not lo <= value <= hi:
-            raise WorkloadError(f"{attr.name} must be an integer in [{lo}, {hi}], got {value!r}")
+            raise InvalidArgument(f"{attr.name} must be an integer in [{lo}, {hi}], got {value!r}")
 
     return check
 
@@ -79,7 +76,7 @@ def _triple(lo: int, hi: int) -> Any:
             or len(value) != 3
             or not all(type(v) is int and lo <= v <= hi for v in value)
         ):
-            raise WorkloadError(f"{attr.name} must be three integers in [{lo}, {hi}]")
+            raise InvalidArgument(f"{attr.name} must be three integers in [{lo}, {hi}]")
 
     return check
 
@@ -118,9 +115,9 @@ class Sphere:
 
 def _spheres(_inst: object, _attr: object, value: Any) -> None:
     if type(value) is not tuple or not 1 <= len(value) <= MAX_SPHERES:
-        raise WorkloadError(f"a scene has 1 to {MAX_SPHERES} spheres")
+        raise InvalidArgument(f"a scene has 1 to {MAX_SPHERES} spheres")
     if not all(isinstance(s, Sphere) for s in value):
-        raise WorkloadError("spheres must be Sphere values")
+        raise InvalidArgument("spheres must be Sphere values")
 
 
 @attrs.frozen
@@ -155,7 +152,7 @@ class Scene:
     @ground_colors.validator
     def _check_ground(self, _attr: object, value: Any) -> None:
         if type(value) is not tuple or len(value) != 2:
-            raise WorkloadError("ground_colors is a pair of colours")
+            raise InvalidArgument("ground_colors is a pair of colours")
         for colour in value:
             _COLOUR(self, attrs.fields(Scene).ambient, colour)
 
@@ -163,9 +160,9 @@ class Scene:
     def _check_view(self, _attr: object, value: Any) -> None:
         dx, dy, dz = (t - e for t, e in zip(value, self.eye, strict=True))
         if dx == 0 and dy == 0 and dz == 0:
-            raise WorkloadError("the camera target must differ from the eye")
+            raise InvalidArgument("the camera target must differ from the eye")
         if dx == 0 and dz == 0:
-            raise WorkloadError("the camera must not look straight up or down")
+            raise InvalidArgument("the camera must not look straight up or down")
 
     _HEADER = struct.Struct("<4sBHHBBQ3i3ii3iI3H3H3H3HiI3H3HHB")
 
@@ -204,20 +201,20 @@ class Scene:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Scene:
-        """Parse scene bytes; raise :class:`WorkloadError` unless they are exactly canonical."""
+        """Parse scene bytes; raise :class:`InvalidArgument` unless they are exactly canonical."""
         if not isinstance(data, bytes | bytearray | memoryview):
-            raise WorkloadError(f"a scene is bytes, got {type(data).__name__}")
+            raise InvalidArgument(f"a scene is bytes, got {type(data).__name__}")
         raw = bytes(data)
         size = cls._HEADER.size
         if len(raw) < size:
-            raise WorkloadError("scene bytes are too short for the header")
+            raise InvalidArgument("scene bytes are too short for the header")
         f = cls._HEADER.unpack(raw[:size])
         if f[0] != SCENE_MAGIC or f[1] != SCENE_FORMAT_VERSION:
-            raise WorkloadError("not an oddsproof scene (bad magic or format version)")
+            raise InvalidArgument("not an oddsproof scene (bad magic or format version)")
         count = f[-1]
         record = Sphere._FORMAT.size
         if len(raw) != size + count * record:
-            raise WorkloadError(f"scene bytes must hold exactly {count} sphere records")
+            raise InvalidArgument(f"scene bytes must hold exactly {count} sphere records")
         spheres = tuple(
             Sphere.unpack(raw[size + j * record : size + (j + 1) * record]) for j in range(count)
         )
@@ -243,7 +240,7 @@ class Scene:
             spheres=spheres,
         )
         if scene.to_bytes() != raw:  # pragma: no cover - the struct layout is a bijection
-            raise WorkloadError("scene bytes are not canonical")
+            raise InvalidArgument("scene bytes are not canonical")
         return scene
 
 
@@ -582,16 +579,16 @@ def render(scene: Scene, pixels: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """RGB rows in [0, 1] (gamma 2) of the given pixels (``y * width + x``), shape (n, 3).
 
     The mean of the pixel's samples, clamped, then square-rooted (gamma 2). Raises
-    :class:`WorkloadError` for pixels outside the image.
+    :class:`InvalidArgument` for pixels outside the image.
     """
     if not isinstance(scene, Scene):
-        raise WorkloadError(f"render takes a Scene, got {type(scene).__name__}")
+        raise InvalidArgument(f"render takes a Scene, got {type(scene).__name__}")
     try:
         idx = np.asarray(pixels, dtype=np.int64).reshape(-1)
     except (TypeError, ValueError, OverflowError) as exc:
-        raise WorkloadError(f"pixel indices must be integers: {exc}") from exc
+        raise InvalidArgument(f"pixel indices must be integers: {exc}") from exc
     if len(idx) and (idx.min() < 0 or idx.max() >= scene.pixels):
-        raise WorkloadError(f"pixel indices must lie in [0, {scene.pixels})")
+        raise InvalidArgument(f"pixel indices must lie in [0, {scene.pixels})")
     p = _prepare(scene)
     out = np.empty((len(idx), 3), dtype=np.float64)
     step = max(1, _BATCH_RAYS // scene.samples)
@@ -607,7 +604,7 @@ def render(scene: Scene, pixels: npt.ArrayLike) -> npt.NDArray[np.float64]:
                 total += colors[:, s, :]
             out[start : start + len(block)] = np.sqrt(np.clip(total / scene.samples, 0.0, 1.0))
     if not np.isfinite(out).all():
-        raise WorkloadError("the scene is degenerate: some pixels have no finite colour")
+        raise InvalidArgument("the scene is degenerate: some pixels have no finite colour")
     return out
 
 
@@ -639,7 +636,7 @@ def ray_tracer(scene: Scene) -> ParallelComputation:
     Evaluating it on other bytes parses them as a scene and refuses one of another size.
     """
     if not isinstance(scene, Scene):
-        raise WorkloadError(f"ray_tracer takes a Scene, got {type(scene).__name__}")
+        raise InvalidArgument(f"ray_tracer takes a Scene, got {type(scene).__name__}")
     spec = Computation(
         name=RAYTRACE_NAME,
         version=RAYTRACE_VERSION,
@@ -653,7 +650,7 @@ def ray_tracer(scene: Scene) -> ParallelComputation:
     def pieces(data: bytes, indices: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         parsed = scene if data == scene_bytes else Scene.from_bytes(data)
         if parsed.pixels != pixels:
-            raise WorkloadError(f"the scene has {parsed.pixels} pixels, the computation {pixels}")
+            raise InvalidArgument(f"the scene has {parsed.pixels} pixels, the computation {pixels}")
         return render(parsed, indices)
 
     scene_bytes = scene.to_bytes()

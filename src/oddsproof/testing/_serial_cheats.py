@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import attrs
 
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
     BisectionGame,
     BisectionMove,
     BisectionPhase,
     HonestSerialSolver,
-    ParameterError,
     SerialComputation,
     commit_trace,
 )
@@ -36,7 +36,7 @@ from oddsproof.wire import Digest, Identity, Signed
 def faked_chain(computation: SerialComputation, step: int) -> SerialComputation:
     """``computation`` with step ``step`` wrong: it applies the step twice there."""
     if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < computation.steps:
-        raise ParameterError(f"the faked step must lie in [0, {computation.steps})")
+        raise InvalidArgument(f"the faked step must lie in [0, {computation.steps})")
     honest = computation.step
 
     def step_fn(state: Array, index: int) -> Array:

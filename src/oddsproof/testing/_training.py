@@ -33,9 +33,8 @@ import cbor2
 import numpy as np
 
 from oddsproof.contracts import Computation, Shape
+from oddsproof.errors import InvalidArgument
 from oddsproof.games import (
-    GamesError,
-    ParameterError,
     SeedSchedule,
     SerialComputation,
     StepCommitment,
@@ -56,10 +55,6 @@ MAX_SIZE: Final = 1024
 INITIAL_SCALE: Final = 0.9
 
 
-class TrainingError(GamesError, ValueError):
-    """A training chain or worker used outside its range (a step it never committed, say)."""
-
-
 def _float_bits(value: float) -> int:
     """A non-negative float64 as its IEEE-754 bit pattern (an integer below 2**63): exact,
     and an integer, as canonical parameters must be."""
@@ -69,10 +64,10 @@ def _float_bits(value: float) -> int:
 
 def _positive_float(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ParameterError(f"{name} is a number, got {value!r}")
+        raise InvalidArgument(f"{name} is a number, got {value!r}")
     out = float(value)
     if not math.isfinite(out) or out < 0:
-        raise ParameterError(f"{name} must be finite and non-negative, got {value!r}")
+        raise InvalidArgument(f"{name} must be finite and non-negative, got {value!r}")
     return out
 
 
@@ -110,15 +105,15 @@ class TrainingChain:
         weights_seed: Digest | None = None,
     ) -> None:
         if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps < 1 << 62:
-            raise ParameterError(f"a chain has a positive number of steps, got {steps!r}")
+            raise InvalidArgument(f"a chain has a positive number of steps, got {steps!r}")
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_SIZE:
-            raise ParameterError(f"size must be 1 to {MAX_SIZE}, got {size!r}")
+            raise InvalidArgument(f"size must be 1 to {MAX_SIZE}, got {size!r}")
         if not isinstance(first_seed, Digest):
-            raise ParameterError("first_seed is a Digest (the payer's a[0])")
+            raise InvalidArgument("first_seed is a Digest (the payer's a[0])")
         if weights_seed is None:
             weights_seed = tagged_hash(WEIGHTS_TAG, b"default")
         elif not isinstance(weights_seed, Digest):
-            raise ParameterError("weights_seed is a Digest")
+            raise InvalidArgument("weights_seed is a Digest")
         self.dtype = fixed_dtype(fraction_bits)
         self.size = size
         self.fraction_bits = fraction_bits
@@ -176,7 +171,7 @@ class TrainingChain:
         """One step with an explicit seed (and, for experiments, another noise magnitude)."""
         array = np.asarray(state)
         if array.shape != (self.size, self.size) or array.dtype != self.dtype:
-            raise TrainingError(f"a state is a {self.size}×{self.size} {self.dtype} matrix")
+            raise InvalidArgument(f"a state is a {self.size}×{self.size} {self.dtype} matrix")
         m = self.noise_magnitude if magnitude is None else _positive_float("magnitude", magnitude)
         return _step_fn(self.weights, array, seed, m, self.fraction_bits)
 
@@ -201,9 +196,9 @@ class TrainingWorker:
 
     def __init__(self, chain: TrainingChain, data: bytes, *, span: int = 1) -> None:
         if not isinstance(chain, TrainingChain):
-            raise ParameterError("a worker works on a TrainingChain")
+            raise InvalidArgument("a worker works on a TrainingChain")
         if isinstance(span, bool) or not isinstance(span, int) or span < 1:
-            raise ParameterError(f"span is a positive integer, got {span!r}")
+            raise InvalidArgument(f"span is a positive integer, got {span!r}")
         self.chain = chain
         self.span = span
         self.index = 0
@@ -246,7 +241,7 @@ class TrainingWorker:
         """The input state of a committed span (to redeem its winning ticket)."""
         found = self._kept.get(step.index)
         if found is None:
-            raise TrainingError(f"no state kept for step {step.index}")
+            raise InvalidArgument(f"no state kept for step {step.index}")
         return np.array(found, copy=True)
 
     def forget(self, before: int) -> None:
@@ -265,7 +260,7 @@ class MemoizingWorker(TrainingWorker):
     ) -> None:
         super().__init__(chain, data, span=span)
         if not 0 <= loop < start:
-            raise ParameterError("need 0 <= loop < start")
+            raise InvalidArgument("need 0 <= loop < start")
         self.start, self.loop = start, loop
         self._honest: list[Array] = []
 
@@ -290,7 +285,7 @@ class ZeroShortcutWorker(TrainingWorker):
     def __init__(self, chain: TrainingChain, data: bytes, *, start: int, span: int = 1) -> None:
         super().__init__(chain, data, span=span)
         if start < 0:
-            raise ParameterError("start is a step index")
+            raise InvalidArgument("start is a step index")
         self.start = start
 
     def advance(self, state: Array, index: int) -> Array:

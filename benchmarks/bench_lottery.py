@@ -55,7 +55,6 @@ from oddsproof.games import (
     StepCommitment,
     TicketIssuer,
     TicketReceiver,
-    account_state,
     analytic_noise,
     fund_account,
     least_noise,
@@ -64,6 +63,7 @@ from oddsproof.games import (
     redeem,
     to_fixed,
 )
+from oddsproof.games.lowlevel import account_state
 from oddsproof.ledger import Mint, SqliteLedger
 from oddsproof.testing import TrainingChain, zero_input_changes
 from oddsproof.wire import Digest, Domain, Identity, tagged_hash

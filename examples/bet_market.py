@@ -19,13 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from oddsproof.contracts import Computation, Runtime, Shape
-from oddsproof.games import (
-    HonestSolver,
-    ParallelComputation,
-    certificate_ruling,
-    code_digest,
-    spot_check,
-)
+from oddsproof.games import HonestSolver, ParallelComputation, certificate_ruling, spot_check
+from oddsproof.games.lowlevel import code_digest
 from oddsproof.ledger import MemoryLedger, Mint
 from oddsproof.markets import (
     BetOrder,

@@ -28,13 +28,13 @@ from oddsproof.games import (
     TicketIssuer,
     TicketReason,
     TicketReceiver,
-    account_state,
     analytic_noise,
     fund_account,
     post_worker_bond,
     redeem,
     verify_step,
 )
+from oddsproof.games.lowlevel import account_state
 from oddsproof.ledger import MemoryLedger, Mint
 from oddsproof.testing import TrainingChain, TrainingWorker, ZeroShortcutWorker
 from oddsproof.wire import Digest, Domain, Identity

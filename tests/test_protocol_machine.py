@@ -88,7 +88,6 @@ from oddsproof.games import (
     TicketReason,
     TicketReceiver,
     WinningTicket,
-    account_state,
     check_transcript,
     commit_trace,
     fund_account,
@@ -98,6 +97,7 @@ from oddsproof.games import (
     redeem,
     serial_claim,
 )
+from oddsproof.games.lowlevel import account_state
 from oddsproof.ledger import (
     BondForfeit,
     BondState,

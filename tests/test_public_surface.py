@@ -27,6 +27,7 @@ PACKAGES = [
     "oddsproof.ledger",
     "oddsproof.contracts",
     "oddsproof.games",
+    "oddsproof.games.lowlevel",
     "oddsproof.markets",
     "oddsproof.arbitration",
     "oddsproof.economics",
@@ -98,7 +99,7 @@ def test_exports_come_from_the_package_private_modules(package: str) -> None:
         name: obj.__module__
         for name, obj in _exported(package)
         if (inspect.isclass(obj) or inspect.isfunction(obj))
-        and not obj.__module__.startswith(f"{package}._")
+        and not obj.__module__.startswith(f"{_home(package)}._")
     }
     assert not misplaced, f"exported from outside {package}'s private modules: {misplaced}"
 
@@ -125,8 +126,14 @@ def test_code_lives_in_private_modules(package: str) -> None:
         for p in folder.iterdir()
         if (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists()))
         and not p.name.startswith("_")
+        and p.name != "lowlevel.py"  # a sub-namespace of re-exports (as trio.lowlevel)
     ]
     assert not public, f"modules in {package} must be private (_name.py): {public}"
+
+
+def _home(package: str) -> str:
+    """Where a namespace's code lives: a ``lowlevel`` sub-namespace re-exports its parent's."""
+    return package.removesuffix(".lowlevel")
 
 
 def current_surface() -> dict[str, list[str]]:
@@ -165,3 +172,17 @@ def test_no_name_means_two_things() -> None:
                 twice.append(f"{name}: {seen[name]} and {package}")
             seen[name] = package
     assert not twice
+
+
+def test_a_lowlevel_namespace_only_re_exports() -> None:
+    """``lowlevel`` modules define nothing of their own: they name low-level code of the package."""
+    for package in PACKAGES:
+        if package.endswith(".lowlevel"):
+            module = _module(package)
+            own = [
+                n
+                for n, obj in vars(module).items()
+                if (inspect.isclass(obj) or inspect.isfunction(obj))
+                and obj.__module__ == package
+            ]
+            assert not own, own

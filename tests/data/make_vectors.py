@@ -99,9 +99,8 @@ from oddsproof.games import (
     TicketBatch,
     UnlockRequest,
     WinningTicket,
-    batch_tree,
-    win_threshold,
 )
+from oddsproof.games.lowlevel import batch_tree, win_threshold
 from oddsproof.ledger import (
     BondForfeit,
     BondPost,

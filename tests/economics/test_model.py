@@ -21,7 +21,8 @@ from oddsproof.economics import (
 )
 from oddsproof.economics._model import compile_point
 from oddsproof.errors import InvalidArgument
-from oddsproof.games import plan, threshold_probability, win_threshold
+from oddsproof.games import plan
+from oddsproof.games.lowlevel import threshold_probability, win_threshold
 from oddsproof.markets import (
     CheckPolicy,
     ReputationRecord,

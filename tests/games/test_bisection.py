@@ -35,12 +35,11 @@ from oddsproof.games import (
     check_transcript,
     choose_arity,
     commit_trace,
-    game_cost,
     max_rounds,
     play_bisection,
     serial_claim,
-    split_points,
 )
+from oddsproof.games.lowlevel import game_cost, split_points
 from oddsproof.testing import (
     AfterEndSolver,
     EquivocatingSolver,

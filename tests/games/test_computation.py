@@ -9,13 +9,8 @@ import pytest
 
 from oddsproof.contracts import Computation, Shape
 from oddsproof.errors import InvalidArgument
-from oddsproof.games import (
-    ParallelComputation,
-    SerialComputation,
-    code_digest,
-    input_id,
-    value_bytes,
-)
+from oddsproof.games import ParallelComputation, SerialComputation, input_id
+from oddsproof.games.lowlevel import code_digest, value_bytes
 from oddsproof.wire import tagged_hash
 from tests.strategies import toy_computation
 

@@ -15,16 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oddsproof.errors import EncodingError, InvalidArgument, OddsproofError
-from oddsproof.games import (
-    InclusionProof,
-    MerkleTree,
-    MultiProof,
+from oddsproof.games import InclusionProof, MerkleTree, MultiProof, verify_inclusion
+from oddsproof.games.lowlevel import (
     leaf_hashes,
     leaf_hashes_of_rows,
     split_multi_proof,
     streaming_root,
     verify_chunk,
-    verify_inclusion,
     verify_many,
 )
 from oddsproof.wire import EMPTY_TREE_ROOT, Digest, decode

@@ -16,16 +16,13 @@ from oddsproof.games import (
     SeedSchedule,
     analytic_noise,
     calibrate_noise,
-    fixed_dtype,
     fresh_seed,
-    from_fixed,
     least_noise,
-    next_seed,
     noise,
     quantize,
     to_fixed,
-    unit_noise,
 )
+from oddsproof.games.lowlevel import fixed_dtype, from_fixed, next_seed, unit_noise
 from oddsproof.wire import Digest, tagged_hash
 from tests.strategies import digests, small_chain
 

@@ -23,18 +23,15 @@ from oddsproof.games import (
     TicketBatch,
     TicketReason,
     WinningTicket,
-    account_state,
-    batch_tree,
     fund_account,
     judge_step,
-    penalty_bonds,
     post_worker_bond,
     redeem,
     request_unlock,
     void_unopened,
-    win_threshold,
     withdraw,
 )
+from oddsproof.games.lowlevel import account_state, batch_tree, penalty_bonds, win_threshold
 from oddsproof.ledger import BondState, Ledger, MemoryLedger, Mint, SqliteLedger
 from oddsproof.testing import TrainingChain, TrainingWorker, ZeroShortcutWorker
 from oddsproof.wire import Digest, Signed

@@ -32,15 +32,14 @@ from oddsproof.games import (
     certificate_ruling,
     check_certificate,
     check_fraud_proof,
-    choose_chunk,
     commit_output,
     nonce_challenge,
     plan,
-    sample_indices,
     sign_claim,
     spot_check,
 )
 from oddsproof.games._spotcheck import MAX_CHUNK_BYTES
+from oddsproof.games.lowlevel import choose_chunk, sample_indices
 from oddsproof.testing import FakingSolver
 from oddsproof.wire import Digest, Domain, Identity, Signed, decode, tagged_hash
 from tests.strategies import (

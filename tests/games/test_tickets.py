@@ -22,11 +22,9 @@ from oddsproof.games import (
     TicketBundle,
     TicketReason,
     WinningTicket,
-    batch_tree,
     check_ticket,
-    threshold_probability,
-    win_threshold,
 )
+from oddsproof.games.lowlevel import batch_tree, threshold_probability, win_threshold
 from oddsproof.testing import TrainingWorker
 from oddsproof.wire import Digest, Identity, Signed, tagged_hash
 from tests.strategies import (

@@ -13,13 +13,11 @@ from oddsproof.games import (
     SerialComputation,
     commit_trace,
     input_id,
-    leaf_hashes,
     quantize,
-    run_one_step,
     serial_claim,
-    verify_many,
 )
 from oddsproof.games._trace import leaf_of, state_fields, state_from_fields, state_hash
+from oddsproof.games.lowlevel import leaf_hashes, run_one_step, verify_many
 from oddsproof.testing import hash_chain, logistic_chain
 from oddsproof.wire import Digest, Signed
 from tests.strategies import BISECTION_DOMAIN, SOLVER_ID, serial_workloads

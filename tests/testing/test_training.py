@@ -10,15 +10,8 @@ import numpy as np
 import pytest
 
 from oddsproof.errors import InvalidArgument
-from oddsproof.games import (
-    commit_trace,
-    from_fixed,
-    least_noise,
-    noise,
-    run_one_step,
-    to_fixed,
-    verify_step,
-)
+from oddsproof.games import commit_trace, least_noise, noise, to_fixed, verify_step
+from oddsproof.games.lowlevel import from_fixed, run_one_step
 from oddsproof.testing import (
     MemoizingWorker,
     TrainingChain,

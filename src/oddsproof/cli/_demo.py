@@ -54,7 +54,6 @@ from oddsproof.games import (
     RedemptionOutcome,
     TicketIssuer,
     TicketReceiver,
-    account_state,
     analytic_noise,
     certificate_ruling,
     check_fraud_proof,
@@ -67,6 +66,7 @@ from oddsproof.games import (
     serial_claim,
     spot_check,
 )
+from oddsproof.games.lowlevel import account_state
 from oddsproof.ledger import (
     CoinMint,
     HoldingPass,

@@ -37,7 +37,8 @@ import numpy.typing as npt
 
 from oddsproof.contracts import Ladder, Level
 from oddsproof.errors import InvalidArgument, OddsproofError
-from oddsproof.games import plan, threshold_probability, win_threshold
+from oddsproof.games import plan
+from oddsproof.games.lowlevel import threshold_probability, win_threshold
 from oddsproof.markets import (
     CheckPolicy,
     ReputationRecord,

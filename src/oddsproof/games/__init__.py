@@ -20,45 +20,29 @@ from ._bisection import BisectionReason as BisectionReason
 from ._bisection import BisectionRole as BisectionRole
 from ._bisection import BisectionSetup as BisectionSetup
 from ._bisection import BisectionTranscript as BisectionTranscript
-from ._bisection import CostModel as CostModel
 from ._bisection import PickMove as PickMove
 from ._bisection import RevealMove as RevealMove
 from ._bisection import SplitMove as SplitMove
 from ._bisection import check_transcript as check_transcript
 from ._bisection import choose_arity as choose_arity
-from ._bisection import game_cost as game_cost
 from ._bisection import max_rounds as max_rounds
-from ._bisection import replay_transcript as replay_transcript
-from ._bisection import split_points as split_points
 from ._computation import ParallelComputation as ParallelComputation
 from ._computation import SerialComputation as SerialComputation
-from ._computation import code_digest as code_digest
 from ._computation import input_id as input_id
-from ._computation import value_bytes as value_bytes
 from ._judge import check_ruling as check_ruling
 from ._judge import judge_bisection as judge_bisection
 from ._merkle import InclusionProof as InclusionProof
 from ._merkle import MerkleTree as MerkleTree
 from ._merkle import MultiProof as MultiProof
-from ._merkle import leaf_hashes as leaf_hashes
-from ._merkle import leaf_hashes_of_rows as leaf_hashes_of_rows
-from ._merkle import split_multi_proof as split_multi_proof
-from ._merkle import streaming_root as streaming_root
-from ._merkle import verify_chunk as verify_chunk
 from ._merkle import verify_inclusion as verify_inclusion
-from ._merkle import verify_many as verify_many
 from ._noise import NoiseCalibration as NoiseCalibration
 from ._noise import SeedSchedule as SeedSchedule
 from ._noise import analytic_noise as analytic_noise
 from ._noise import calibrate_noise as calibrate_noise
-from ._noise import fixed_dtype as fixed_dtype
 from ._noise import fresh_seed as fresh_seed
-from ._noise import from_fixed as from_fixed
 from ._noise import least_noise as least_noise
-from ._noise import next_seed as next_seed
 from ._noise import noise as noise
 from ._noise import to_fixed as to_fixed
-from ._noise import unit_noise as unit_noise
 from ._planning import pass_probability as pass_probability
 from ._planning import plan as plan
 from ._players import BisectionPlayer as BisectionPlayer
@@ -73,10 +57,8 @@ from ._redeem import AccountState as AccountState
 from ._redeem import Redemption as Redemption
 from ._redeem import RedemptionOutcome as RedemptionOutcome
 from ._redeem import UnlockRequest as UnlockRequest
-from ._redeem import account_state as account_state
 from ._redeem import fund_account as fund_account
 from ._redeem import judge_step as judge_step
-from ._redeem import penalty_bonds as penalty_bonds
 from ._redeem import post_worker_bond as post_worker_bond
 from ._redeem import redeem as redeem
 from ._redeem import request_unlock as request_unlock
@@ -96,10 +78,8 @@ from ._spotcheck import beacon_challenge as beacon_challenge
 from ._spotcheck import certificate_ruling as certificate_ruling
 from ._spotcheck import check_certificate as check_certificate
 from ._spotcheck import check_fraud_proof as check_fraud_proof
-from ._spotcheck import choose_chunk as choose_chunk
 from ._spotcheck import commit_output as commit_output
 from ._spotcheck import nonce_challenge as nonce_challenge
-from ._spotcheck import sample_indices as sample_indices
 from ._spotcheck import sign_claim as sign_claim
 from ._spotcheck import spot_check as spot_check
 from ._tickets import LotteryAccount as LotteryAccount
@@ -111,14 +91,9 @@ from ._tickets import TicketIssuer as TicketIssuer
 from ._tickets import TicketReason as TicketReason
 from ._tickets import TicketReceiver as TicketReceiver
 from ._tickets import WinningTicket as WinningTicket
-from ._tickets import batch_tree as batch_tree
 from ._tickets import check_ticket as check_ticket
-from ._tickets import round_randomness as round_randomness
-from ._tickets import threshold_probability as threshold_probability
-from ._tickets import win_threshold as win_threshold
 from ._trace import Checkpoints as Checkpoints
 from ._trace import commit_trace as commit_trace
-from ._trace import run_one_step as run_one_step
 from ._trace import serial_claim as serial_claim
 
 __all__ = [
@@ -140,7 +115,6 @@ __all__ = [
     "Challenge",
     "Checkpoints",
     "CommittedOutput",
-    "CostModel",
     "Ed25519Beacon",
     "ExternalBeacon",
     "ExternalRound",
@@ -178,9 +152,7 @@ __all__ = [
     "TicketReceiver",
     "UnlockRequest",
     "WinningTicket",
-    "account_state",
     "analytic_noise",
-    "batch_tree",
     "beacon_challenge",
     "calibrate_noise",
     "certificate_ruling",
@@ -190,53 +162,31 @@ __all__ = [
     "check_ticket",
     "check_transcript",
     "choose_arity",
-    "choose_chunk",
-    "code_digest",
     "commit_output",
     "commit_trace",
-    "fixed_dtype",
     "fresh_seed",
-    "from_fixed",
     "fund_account",
-    "game_cost",
     "input_id",
     "judge_bisection",
     "judge_step",
-    "leaf_hashes",
-    "leaf_hashes_of_rows",
     "least_noise",
     "max_rounds",
-    "next_seed",
     "noise",
     "nonce_challenge",
     "pass_probability",
-    "penalty_bonds",
     "plan",
     "play_bisection",
     "post_worker_bond",
     "quantize",
     "quantized_bytes",
     "redeem",
-    "replay_transcript",
     "request_unlock",
-    "round_randomness",
-    "run_one_step",
-    "sample_indices",
     "serial_claim",
     "sign_claim",
-    "split_multi_proof",
-    "split_points",
     "spot_check",
-    "streaming_root",
-    "threshold_probability",
     "to_fixed",
-    "unit_noise",
-    "value_bytes",
-    "verify_chunk",
     "verify_inclusion",
-    "verify_many",
     "verify_step",
     "void_unopened",
-    "win_threshold",
     "withdraw",
 ]

@@ -62,7 +62,6 @@ from oddsproof.games import (
     StepCommitment,
     TicketIssuer,
     TicketReceiver,
-    account_state,
     check_fraud_proof,
     fund_account,
     nonce_challenge,
@@ -71,6 +70,7 @@ from oddsproof.games import (
     spot_check,
 )
 from oddsproof.games import SpotCheckOutcome as CheckOutcome
+from oddsproof.games.lowlevel import account_state
 from oddsproof.ledger import BondState, CoinMint, HoldingState, Ledger, MemoryLedger, Mint
 from oddsproof.testing import TrainingChain, TrainingWorker
 from oddsproof.wire import (

@@ -56,8 +56,8 @@ from oddsproof.games import (
     MultiProof,
     StepCommitment,
     Ticket,
-    win_threshold,
 )
+from oddsproof.games.lowlevel import win_threshold
 from oddsproof.ledger import Transfer
 from oddsproof.markets import BetOrder, BetSide, BetTerms
 from oddsproof.wire import INT_LIMIT, Digest, Domain, Identity, Party, PublicKey, tagged_hash

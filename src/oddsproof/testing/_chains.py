@@ -23,8 +23,9 @@ import numpy as np
 
 from oddsproof.contracts import Computation, Shape
 from oddsproof.errors import InvalidArgument
-from oddsproof.games import SerialComputation, code_digest, quantize
+from oddsproof.games import SerialComputation, quantize
 from oddsproof.games._computation import Array
+from oddsproof.games.lowlevel import code_digest
 from oddsproof.wire import tagged_hash
 
 HASH_CHAIN_NAME: Final = "oddsproof/hash-chain"

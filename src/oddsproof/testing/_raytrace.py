@@ -30,7 +30,8 @@ import numpy.typing as npt
 
 from oddsproof.contracts import Computation, Shape
 from oddsproof.errors import InvalidArgument
-from oddsproof.games import ParallelComputation, code_digest
+from oddsproof.games import ParallelComputation
+from oddsproof.games.lowlevel import code_digest
 
 # =============================================================================================
 # Ray tracer (parallel work)

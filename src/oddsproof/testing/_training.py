@@ -34,17 +34,9 @@ import numpy as np
 
 from oddsproof.contracts import Computation, Shape
 from oddsproof.errors import InvalidArgument
-from oddsproof.games import (
-    SeedSchedule,
-    SerialComputation,
-    StepCommitment,
-    code_digest,
-    fixed_dtype,
-    from_fixed,
-    noise,
-    to_fixed,
-)
+from oddsproof.games import SeedSchedule, SerialComputation, StepCommitment, noise, to_fixed
 from oddsproof.games._computation import Array
+from oddsproof.games.lowlevel import code_digest, fixed_dtype, from_fixed
 from oddsproof.wire import Digest, tagged_hash
 
 TRAINING_NAME: Final = "oddsproof/noisy-training"

@@ -164,7 +164,7 @@ def _court_rate(directory: Path, disputes: int) -> tuple[float, dict[str, object
             contract = with_ladder(contract, ladder)
             court.open(Signed.create(contract, DOMAIN, ALICE), now=0)
             trace = faked if cheat else honest
-            claim = serial_claim(trace, DATA, BOB, DOMAIN, offer=contract.id, issued=10)
+            claim = serial_claim(trace, DATA, BOB, DOMAIN, offer=contract.id, now=10)
             truth[claim.body.id] = not cheat
 
             def solver(cheat: bool = cheat) -> HonestSerialSolver:

@@ -41,7 +41,7 @@ WIDE = 64
 
 
 def _setup(trace: Checkpoints, arity: int) -> BisectionSetup:
-    claim = serial_claim(trace, DATA, SOLVER, DOMAIN, offer=OFFER, issued=0)
+    claim = serial_claim(trace, DATA, SOLVER, DOMAIN, offer=OFFER, now=0)
     return BisectionSetup(claim, CHALLENGER.party, arity, 10_000, 10_000, 60, 60, 0, 30_000)
 
 
@@ -56,7 +56,7 @@ def _game(setup: BisectionSetup, solver: Checkpoints, honest: Checkpoints) -> tu
         HonestChallenger(CHALLENGER, trace=honest),
     )
     ruling = judge_bisection(
-        transcript, DOMAIN, honest.computation, arbiter=JUDGE, issued=20_000, data=DATA
+        transcript, DOMAIN, honest.computation, arbiter=JUDGE, now=20_000, data=DATA
     )
     assert not ruling.body.upheld, "the faked chain must lose"
     return game.round, len(transcript.encoded)
@@ -72,7 +72,7 @@ def _unit_costs(honest: Checkpoints) -> dict[str, float]:
 
     def challenged(k: int) -> BisectionGame:
         game = fresh(k)
-        game.submit(game.challenge(CHALLENGER, 0), now=0)
+        game.submit(game.challenge(CHALLENGER, now=0), now=0)
         return game
 
     def split(k: int) -> None:

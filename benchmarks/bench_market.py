@@ -241,7 +241,7 @@ def _simulate(solvers: int, rounds: int, sleepers: float, seed: int) -> dict[str
                 expected += pass_probability
                 passed = rng.random() < pass_probability
                 sampled += passed
-            records[s] = record.observe(passed=passed, at=rnd)
+            records[s] = record.observe(passed=passed, now=rnd)
     rate = expected / frauds
     k_uniform = plan(rate, float(FRAUD))
     mean_k = checks / claims

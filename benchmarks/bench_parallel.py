@@ -64,7 +64,7 @@ def run(quick: bool) -> list[Result]:
         claimant=bob,
         offer=Digest(b"\x0f" * 32),
         domain=domain,
-        issued=1,
+        now=1,
     )
     challenge = nonce_challenge(claim, epsilon=EPSILON, fraud_fraction=FRAUD_FRACTION)
     opening = committed.open(challenge)
@@ -80,7 +80,7 @@ def run(quick: bool) -> list[Result]:
             data=data,
             verifier=charlie,
             domain=domain,
-            issued=2,
+            now=2,
         )
         assert result.passed
         return result

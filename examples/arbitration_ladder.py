@@ -101,7 +101,7 @@ def cheating_bob() -> None:
     contract = offer(1)
     c.open(Signed.create(contract, DOMAIN, ALICE), now=0)
     trace = FakeStepSolver.create(BOB, CHAIN, DATA, INTERVAL, FAKED).trace
-    claim = serial_claim(trace, DATA, BOB, DOMAIN, offer=contract.id, issued=10)
+    claim = serial_claim(trace, DATA, BOB, DOMAIN, offer=contract.id, now=10)
     c.claim(contract.id, claim, now=10)
     held = ledger.holdings(owner=BOB.key, state=HoldingState.LIVE)[0]
     ledger.apply(HoldingPass(held.id, BOB.key, CHARLIE.key, 200, None, b"bob-pays-charlie"))
@@ -127,7 +127,7 @@ def settled_halfway() -> None:
     c = court(ledger, corrupt_judge=False)
     contract = offer(2)
     c.open(Signed.create(contract, DOMAIN, ALICE), now=0)
-    claim = serial_claim(HONEST, DATA, BOB, DOMAIN, offer=contract.id, issued=10)
+    claim = serial_claim(HONEST, DATA, BOB, DOMAIN, offer=contract.id, now=10)
     c.claim(contract.id, claim, now=10)
     script = Script(
         Litigant.honest(BOB),

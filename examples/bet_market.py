@@ -61,7 +61,7 @@ def main() -> None:
     runtime = Runtime(ledger, DOMAIN)
 
     solver = HonestSolver(bob, F, X, domain=DOMAIN)
-    claim = solver.solve(offer=Digest(b"\x0f" * 32), issued=NOW)
+    claim = solver.solve(offer=Digest(b"\x0f" * 32), now=NOW)
     terms = BetTerms(claim.body.statement, (vera.party,), NOW + 3_600, 300, NOW + 86_400)
     market = ClaimMarket(terms, runtime)
 
@@ -95,7 +95,7 @@ def main() -> None:
     print("\n== Charlie is offered a coin worth 2000 resting on the claim")
     reputation = Reputation()
     for t in range(120):  # Bob's history on this computation: 120 clean checks
-        reputation.observe(bob.party, F.spec.id, passed=True, at=NOW - 10_000 + t)
+        reputation.observe(bob.party, F.spec.id, passed=True, now=NOW - 10_000 + t)
     record = reputation.record(bob.party, F.spec.id)
     p = fraud_probability(record, market=Fraction(1, 101))
     decision = decide(
@@ -125,7 +125,7 @@ def main() -> None:
         data=X,
         verifier=vera,
         domain=DOMAIN,
-        issued=NOW + 20,
+        now=NOW + 20,
     )
     certificate = result.certificate.body
     print(

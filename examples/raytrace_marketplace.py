@@ -58,7 +58,7 @@ def offer() -> Signed[Contract]:
 def check(solver: ParallelSolver, contract: Signed[Contract]) -> SpotCheckResult:
     """Bob solves and claims; Charlie challenges, Bob opens, Charlie checks and certifies."""
     start = time.perf_counter()
-    claim = solver.solve(offer=contract.id, issued=60)
+    claim = solver.solve(offer=contract.id, now=60)
     solved = time.perf_counter() - start
     # Charlie reveals his nonce only now, after holding Bob's signed claim.
     challenge = nonce_challenge(claim, epsilon=1e-9, fraud_fraction=0.01)
@@ -73,7 +73,7 @@ def check(solver: ParallelSolver, contract: Signed[Contract]) -> SpotCheckResult
         data=DATA,
         verifier=CHARLIE,
         domain=DOMAIN,
-        issued=90,
+        now=90,
     )
     checked = time.perf_counter() - start
     cert = result.certificate.body

@@ -79,7 +79,7 @@ def main() -> None:
     print(f"escrowed: {[(a.party.name, a.amount, a.coins) for a in opened.state.escrow]}")
 
     print("\n== Bob computes Y = F(X) and claims the coin")
-    claim = Bob.sign(Bob.claims(F(X).equals(Y), offer=offer, issued=NOW + 600), DOMAIN)
+    claim = Bob.sign(Bob.claims(F(X).equals(Y), offer=offer, now=NOW + 600), DOMAIN)
     paid = step(offer, opened.state, claim, now=NOW + 601, domain=DOMAIN)
     for t in paid.transfers:
         print(

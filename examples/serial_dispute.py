@@ -49,14 +49,14 @@ def dispute(
 ) -> None:
     """Play one game, have the judge rule, check the ruling as a third party, print it."""
     chain = hash_chain(STEPS)
-    claim = serial_claim(solver_trace, DATA, BOB, DOMAIN, offer=OFFER, issued=0)
+    claim = serial_claim(solver_trace, DATA, BOB, DOMAIN, offer=OFFER, now=0)
     # Each party gets a 10-minute chess clock and 60 s per move; the judge has Δ = 1 h after.
     setup = BisectionSetup(claim, ALICE.party, arity, 600, 600, 60, 3600, 0, 600 + 600 + 3600)
     game = BisectionGame(setup, DOMAIN)
     start = time.perf_counter()
     transcript = play_bisection(game, solver, challenger)
     ruling = judge_bisection(
-        transcript, DOMAIN, chain, arbiter=JUDGE, issued=setup.ends, data=DATA, final=True
+        transcript, DOMAIN, chain, arbiter=JUDGE, now=setup.ends, data=DATA, final=True
     )
     elapsed = time.perf_counter() - start
     outcome = check_ruling(ruling, transcript, DOMAIN, chain, data=DATA)  # a third party's check

@@ -177,7 +177,7 @@ def measured_pass_rate() -> tuple[int, int]:
         IDENTITIES[1], toy_computation(PIECES), TOY_INPUT, domain=SPOT_DOMAIN,
         fraction=float(FAKED), seed=3,
     )  # fmt: skip
-    claim = solver.solve(offer=Digest(b"\x0f" * 32), issued=1)
+    claim = solver.solve(offer=Digest(b"\x0f" * 32), now=1)
     verifier = IDENTITIES[2]
     passed = 0
     for game in range(GAMES):
@@ -187,7 +187,7 @@ def measured_pass_rate() -> tuple[int, int]:
         )
         result = spot_check(
             claim, solver.commitment, asked, solver.respond(asked), computation=solver.computation,
-            data=TOY_INPUT, verifier=verifier, domain=SPOT_DOMAIN, issued=2,
+            data=TOY_INPUT, verifier=verifier, domain=SPOT_DOMAIN, now=2,
         )  # fmt: skip
         passed += result.certificate.body.outcome is SpotCheckOutcome.PASS
     return passed, GAMES

@@ -307,7 +307,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         return Offer(contract, price, bonus)
 
     def _file(self, offer: Offer, trace: Checkpoints, *, true: bool, tactic: str, step: int) -> Any:
-        claim = serial_claim(trace, CHAIN_INPUT, BOB, DOMAIN, offer=offer.id, issued=self.now)
+        claim = serial_claim(trace, CHAIN_INPUT, BOB, DOMAIN, offer=offer.id, now=self.now)
         try:
             self.court.claim(offer.id, claim, now=self.now)
         except Refused:
@@ -390,7 +390,7 @@ class ProtocolMachine(RuleBasedStateMachine):
     def bob_claims_the_job_again(self, claim: Filed) -> None:
         self._note("bob_claims_the_job_again", claim=claim)
         other = serial_claim(
-            _FAKED[0], CHAIN_INPUT, BOB, DOMAIN, offer=claim.offer.id, issued=self.now + 1
+            _FAKED[0], CHAIN_INPUT, BOB, DOMAIN, offer=claim.offer.id, now=self.now + 1
         )
         before = self.ledger.state()
         with pytest.raises((Refused, InvalidArgument), match="refused the claim"):
@@ -400,7 +400,7 @@ class ProtocolMachine(RuleBasedStateMachine):
     @rule(offer=consumes(offers))
     def bob_claims_after_the_deadline(self, offer: Offer) -> None:
         self._note("bob_claims_after_the_deadline", offer=offer)
-        late = serial_claim(HONEST, CHAIN_INPUT, BOB, DOMAIN, offer=offer.id, issued=offer.deadline)
+        late = serial_claim(HONEST, CHAIN_INPUT, BOB, DOMAIN, offer=offer.id, now=offer.deadline)
         before = self.ledger.state()
         with pytest.raises(
             (Refused, InvalidArgument), match=r"expired|nothing-waiting|contract-closed"

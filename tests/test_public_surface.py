@@ -182,7 +182,6 @@ def test_a_lowlevel_namespace_only_re_exports() -> None:
             own = [
                 n
                 for n, obj in vars(module).items()
-                if (inspect.isclass(obj) or inspect.isfunction(obj))
-                and obj.__module__ == package
+                if (inspect.isclass(obj) or inspect.isfunction(obj)) and obj.__module__ == package
             ]
             assert not own, own

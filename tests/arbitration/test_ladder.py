@@ -371,7 +371,7 @@ def test_the_reexecution_judge_rules_exactly_as_judge_bisection_on_a_transcript(
     chain, data = hash_chain(64), b"judge input"
     honest = commit_trace(chain, data, 8)
     cheat = FakeStepSolver.create(CLAIMANT, chain, data, 8, 37)
-    claim = serial_claim(cheat.trace, data, CLAIMANT, DOMAIN, offer=Digest(b"\x01" * 32), issued=0)
+    claim = serial_claim(cheat.trace, data, CLAIMANT, DOMAIN, offer=Digest(b"\x01" * 32), now=0)
     dispute = Dispute(claim, CHALLENGER.party, LADDER, 10_000)
     setup = BisectionSetup(claim, CHALLENGER.party, 2, 300, 300, 60, 60, 10_010, 10_800)
     transcript = play_bisection(

@@ -25,7 +25,7 @@ NONCE = "05" * 32
 
 
 def _files(tmp_path: Path, solver: ParallelSolver) -> dict[str, str]:
-    claim = solver.solve(offer=Digest(b"\x0f" * 32), issued=10)
+    claim = solver.solve(offer=Digest(b"\x0f" * 32), now=10)
     paths = {
         "claim": tmp_path / "claim.cbor",
         "scene": tmp_path / "scene.bin",

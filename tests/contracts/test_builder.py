@@ -169,18 +169,18 @@ def test_misuse_is_a_typed_error() -> None:
 
 def test_claims_and_signatures() -> None:
     offer = Alice.offers(when(Bob.supplies(F(X)), by=DEADLINE).then(Close()), nonce=bytes(16))
-    claim = Bob.claims(F(X).equals(Y), offer=offer, issued=7)
+    claim = Bob.claims(F(X).equals(Y), offer=offer, now=7)
     assert claim == Claim(offer.id, bob.party, RAY.id, X, Y, 24, None, 7)
     signed = Bob.sign(claim, Domain("x"))
     assert signed.verify(Domain("x"), signers=[bob.party]) == claim
     both_signed = Alice.cosign(Bob.sign(offer, Domain("x")))
     assert set(both_signed.signers) == {alice.key, bob.key}
-    assert Bob.claims(F(X).equals(Y), offer=offer.id, issued=7) == claim
+    assert Bob.claims(F(X).equals(Y), offer=offer.id, now=7) == claim
     assert Role.of(Bob) is Bob
     assert Role.of(alice.party).identity is None
     assert Bob.name == "bob"
     with pytest.raises(InvalidArgument):
-        Bob.claims(F(X), offer=offer, issued=7)  # type: ignore[arg-type]
+        Bob.claims(F(X), offer=offer, now=7)  # type: ignore[arg-type]
 
 
 def test_built_contracts_round_trip() -> None:

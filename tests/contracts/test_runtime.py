@@ -67,7 +67,7 @@ def test_the_seed_contract_pays_the_coin_conditionally(ledger: Ledger) -> None:
     assert ledger.coin("coin3423").owner == alice.key  # type: ignore[union-attr]
     assert not ledger.coin("coin3423").plain  # type: ignore[union-attr]  # locked in escrow
 
-    claim = Bob.sign(Bob.claims(F(X).equals(Y), offer=offer.body, issued=NOW + 10), DOMAIN)
+    claim = Bob.sign(Bob.claims(F(X).equals(Y), offer=offer.body, now=NOW + 10), DOMAIN)
     paid = runtime.submit(offer.id, claim, now=NOW + 11)
     assert paid.accepted
     assert runtime.state(offer.id).closed
@@ -158,7 +158,7 @@ def test_a_step_and_its_state_commit_together(tmp_path: Path) -> None:
     ledger.apply(CoinMint("coin3423", alice.key, 50, b"mint"))
     offer = seed_offer()
     Runtime(ledger, DOMAIN).open(offer, now=NOW)
-    claim = Bob.sign(Bob.claims(F(X).equals(Y), offer=offer.body, issued=NOW + 10), DOMAIN)
+    claim = Bob.sign(Bob.claims(F(X).equals(Y), offer=offer.body, now=NOW + 10), DOMAIN)
     Runtime(ledger, DOMAIN).submit(offer.id, claim, now=NOW + 11)
     ledger.close()
     reopened = SqliteLedger(path, create=False)

@@ -32,22 +32,22 @@ def test_rounds_map_to_times() -> None:
     beacon = _local()
     assert beacon.time_of(0) == 1_000
     assert beacon.time_of(7) == 1_070
-    assert beacon.latest(999) is None
-    assert beacon.latest(1_000) == 0
-    assert beacon.latest(1_079) == 7
-    assert beacon.published(7, 1_070)
-    assert not beacon.published(7, 1_069)
+    assert beacon.latest(now=999) is None
+    assert beacon.latest(now=1_000) == 0
+    assert beacon.latest(now=1_079) == 7
+    assert beacon.published(7, now=1_070)
+    assert not beacon.published(7, now=1_069)
 
 
 @given(beacon_specs, st.integers(0, 2**40))
 def test_latest_is_the_last_published_round(spec: BeaconSpec, now: int) -> None:
-    latest = spec.latest(now)
+    latest = spec.latest(now=now)
     if latest is None:
         assert now < spec.genesis
-        assert not spec.published(0, now)
+        assert not spec.published(0, now=now)
     else:
-        assert spec.published(latest, now)
-        assert not spec.published(latest + 1, now)
+        assert spec.published(latest, now=now)
+        assert not spec.published(latest + 1, now=now)
 
 
 def test_local_rounds_are_drand_unchained_with_ed25519() -> None:

@@ -90,7 +90,7 @@ def new_game(
     rounds = max_rounds(trace.steps, arity)
     solver_clock = solver_clock or (rounds + 1) * MOVE_TIME
     challenger_clock = challenger_clock or (rounds + 1) * MOVE_TIME
-    claim = claim or serial_claim(trace, data, SOLVER_ID, DOMAIN, offer=OFFER, issued=0)
+    claim = claim or serial_claim(trace, data, SOLVER_ID, DOMAIN, offer=OFFER, now=0)
     setup = BisectionSetup(
         claim,
         CHALLENGER_ID.party,
@@ -335,7 +335,7 @@ def test_the_honest_solver_wins_whatever_the_challenger_does(
         else:
             _offer(game, chaos.move(game, deadline + MOVE_TIME))
             if game.turn is BisectionRole.CHALLENGER and data.draw(st.booleans(), label="wait"):
-                game.advance(data.draw(st.integers(game.time, game.time + MOVE_TIME + 5)))
+                game.advance(now=data.draw(st.integers(game.time, game.time + MOVE_TIME + 5)))
     outcome = finish(game, comp, raw)
     event(outcome.reason.value)
     assert outcome.winner is BisectionRole.SOLVER, outcome
@@ -356,7 +356,7 @@ def test_every_game_ends_within_its_bounds_of_rounds_moves_and_time(
             break
         who = data.draw(st.sampled_from(["solver", "honest-solver", "challenger", "wait"]))
         if who == "wait":
-            game.advance(data.draw(st.integers(game.time, game.time + 120)))
+            game.advance(now=data.draw(st.integers(game.time, game.time + 120)))
         elif who == "honest-solver":
             _offer(game, solver.act(game) if game.turn is BisectionRole.SOLVER else None)
         else:
@@ -365,7 +365,7 @@ def test_every_game_ends_within_its_bounds_of_rounds_moves_and_time(
     assert len(game.moves) <= setup.max_moves
     assert game.round <= setup.rounds
     assert all(m.body.at < setup.ends for m in game.moves)
-    outcome = game.advance(max(game.time, setup.ends))
+    outcome = game.advance(now=max(game.time, setup.ends))
     event(outcome.reason.value)
     assert outcome.phase in (BisectionPhase.JUDGE, BisectionPhase.DECIDED)
     assert outcome.decided_at is None or outcome.decided_at <= setup.ends
@@ -472,14 +472,16 @@ def test_an_honest_challenger_does_not_dispute_an_honest_claim() -> None:
 def opened() -> tuple[BisectionGame, Checkpoints]:
     trace = honest_trace("hash", 256, b"r", 16)
     game = new_game(trace, b"r", 4)
-    game.submit(game.challenge(CHALLENGER_ID, 100), now=100)
+    game.submit(game.challenge(CHALLENGER_ID, now=100), now=100)
     return game, trace
 
 
 def _honest_split(game: BisectionGame, trace: Checkpoints, at: int) -> Signed[BisectionMove]:
     points = game.points()
     fresh = game.unproven(points)
-    return game.split(SOLVER_ID, trace.hashes(points), trace.prove(fresh) if fresh else None, at)
+    return game.split(
+        SOLVER_ID, trace.hashes(points), trace.prove(fresh) if fresh else None, now=at
+    )
 
 
 def _rebuild(move: Signed[BisectionMove], **changes: Any) -> Signed[BisectionMove]:
@@ -549,12 +551,12 @@ def test_bad_splits_lose(
 def test_a_proof_where_none_is_due_loses(opened: tuple[BisectionGame, Checkpoints]) -> None:
     game, trace = opened
     game.submit(_honest_split(game, trace, 101), now=101)
-    game.submit(game.pick(CHALLENGER_ID, 0, 64, 102), now=102)
+    game.submit(game.pick(CHALLENGER_ID, 0, 64, now=102), now=102)
     move = _honest_split(game, trace, 103)  # [0, 64] in 4: 0, 16, 32, 48, 64 are checkpoints
     assert isinstance(move.body, SplitMove)
     assert move.body.proof is not None
     game.submit(move, now=103)
-    game.submit(game.pick(CHALLENGER_ID, 16, 32, 104), now=104)
+    game.submit(game.pick(CHALLENGER_ID, 16, 32, now=104), now=104)
     move = _honest_split(game, trace, 105)  # inside one segment: nothing to prove
     assert isinstance(move.body, SplitMove)
     assert move.body.proof is None
@@ -565,7 +567,7 @@ def test_a_proof_where_none_is_due_loses(opened: tuple[BisectionGame, Checkpoint
 
 def test_a_claim_whose_output_is_not_its_last_checkpoint_loses() -> None:
     trace = honest_trace("hash", 64, b"o", 8)
-    claim = serial_claim(trace, b"o", SOLVER_ID, DOMAIN, offer=OFFER, issued=0).body
+    claim = serial_claim(trace, b"o", SOLVER_ID, DOMAIN, offer=OFFER, now=0).body
     wrong = Signed.create(attrs.evolve(claim, output=Digest(b"\x03" * 32)), DOMAIN, SOLVER_ID)
     game = new_game(trace, b"o", 2, claim=wrong)
     play_bisection(game, HonestSerialSolver(SOLVER_ID, trace=trace), LyingChallenger(CHALLENGER_ID))
@@ -584,24 +586,24 @@ def test_out_of_turn_wrong_kind_and_after_end_moves_lose() -> None:
     )
     # the challenger opens with a pick
     game = new_game(trace, b"t", 2)
-    outcome = _losing(game, game.pick(CHALLENGER_ID, 0, 8, 100))
+    outcome = _losing(game, game.pick(CHALLENGER_ID, 0, 8, now=100))
     assert (outcome.winner, outcome.reason) == (BisectionRole.SOLVER, BisectionReason.WRONG_MOVE)
     # the challenger moves twice
     game = new_game(trace, b"t", 2)
-    game.submit(game.challenge(CHALLENGER_ID, 100), now=100)
-    outcome = _losing(game, game.challenge(CHALLENGER_ID, 101))
+    game.submit(game.challenge(CHALLENGER_ID, now=100), now=100)
+    outcome = _losing(game, game.challenge(CHALLENGER_ID, now=101))
     assert (outcome.winner, outcome.reason) == (BisectionRole.SOLVER, BisectionReason.OUT_OF_TURN)
     # after the reveal anything loses, the challenger's move too
     game = new_game(trace, b"t", 2)
     play_bisection(game, HonestSerialSolver(SOLVER_ID, trace=trace), LyingChallenger(CHALLENGER_ID))
     assert game.phase is BisectionPhase.JUDGE
-    outcome = _losing(game, game.pick(CHALLENGER_ID, 0, 1, game.time))
+    outcome = _losing(game, game.pick(CHALLENGER_ID, 0, 1, now=game.time))
     assert (outcome.winner, outcome.reason) == (
         BisectionRole.SOLVER,
         BisectionReason.MOVE_AFTER_END,
     )
     with pytest.raises(Refused, match=r"^game-decided"):
-        game.submit(game.challenge(CHALLENGER_ID, game.time), now=game.time)
+        game.submit(game.challenge(CHALLENGER_ID, now=game.time), now=game.time)
 
 
 def test_a_reveal_that_does_not_match_loses() -> None:
@@ -622,7 +624,7 @@ def test_a_reveal_that_does_not_match_loses() -> None:
         assert move is not None
         game.submit(move, now=move.body.at)
     lo, _ = game.interval
-    outcome = _losing(game, game.reveal(SOLVER_ID, trace.state(lo + 1), game.time))
+    outcome = _losing(game, game.reveal(SOLVER_ID, trace.state(lo + 1), now=game.time))
     assert (outcome.winner, outcome.reason) == (BisectionRole.CHALLENGER, BisectionReason.BAD_STATE)
 
 
@@ -630,26 +632,26 @@ def test_chess_clocks_and_per_move_deadlines() -> None:
     trace = honest_trace("hash", 64, b"c", 8)
     game = new_game(trace, b"c", 2, solver_clock=70, challenger_clock=500)
     assert game.deadline == 100 + MOVE_TIME  # the challenger's first move
-    game.submit(game.challenge(CHALLENGER_ID, 130), now=130)
+    game.submit(game.challenge(CHALLENGER_ID, now=130), now=130)
     assert game.clock(BisectionRole.CHALLENGER) == 470
     assert game.deadline == 130 + MOVE_TIME
     game.submit(_honest_split(game, trace, 170), now=170)
     assert game.clock(BisectionRole.SOLVER) == 30
-    game.submit(game.pick(CHALLENGER_ID, 0, 32, 171), now=171)
+    game.submit(game.pick(CHALLENGER_ID, 0, 32, now=171), now=171)
     assert game.deadline == 171 + 30  # the solver's clock, not the move time, binds now
-    outcome = game.advance(200)
+    outcome = game.advance(now=200)
     assert outcome.phase is BisectionPhase.SPLIT
-    outcome = game.advance(201)
+    outcome = game.advance(now=201)
     assert (outcome.winner, outcome.reason) == (BisectionRole.CHALLENGER, BisectionReason.TIMEOUT)
     assert outcome.decided_at == 201
     assert game.clock(BisectionRole.SOLVER) == 0
     with pytest.raises((Refused, InvalidArgument)):
-        game.advance(150)
+        game.advance(now=150)
 
 
 def test_setups_that_cannot_make_a_fair_game_are_refused() -> None:
     trace = honest_trace("hash", 64, b"s", 8)
-    claim = serial_claim(trace, b"s", SOLVER_ID, DOMAIN, offer=OFFER, issued=0)
+    claim = serial_claim(trace, b"s", SOLVER_ID, DOMAIN, offer=OFFER, now=0)
     base = {
         "claim": claim,
         "challenger": CHALLENGER_ID.party,

@@ -46,7 +46,7 @@ START, DEADLINE = 1000, 9000
 
 
 def _game(trace: Any, data: bytes, arity: int = 3) -> BisectionGame:
-    claim = serial_claim(trace, data, SOLVER_ID, DOMAIN, offer=OFFER, issued=START)
+    claim = serial_claim(trace, data, SOLVER_ID, DOMAIN, offer=OFFER, now=START)
     setup = BisectionSetup(claim, CHALLENGER_ID.party, arity, 3000, 3000, 60, 100, START, DEADLINE)
     return BisectionGame(setup, DOMAIN)
 
@@ -70,7 +70,7 @@ def played(kind: str, fake: int | None, data: bytes = b"judge") -> BisectionTran
 
 
 def _judge(transcript: BisectionTranscript, **kwargs: Any) -> Signed[Ruling]:
-    options: dict[str, Any] = {"arbiter": JUDGE_ID, "issued": 8000, "data": b"judge", **kwargs}
+    options: dict[str, Any] = {"arbiter": JUDGE_ID, "now": 8000, "data": b"judge", **kwargs}
     return judge_bisection(transcript, DOMAIN, serial_chain("hash", 128), **options)
 
 
@@ -111,7 +111,7 @@ def test_a_wrong_initial_state_is_ruled_against() -> None:
     comp = serial_chain("hash", 128)
     elsewhere = commit_trace(comp, b"another input", 16)  # committed from the wrong input
     honest = commit_trace(comp, b"judge", 16)
-    claim = serial_claim(elsewhere, b"judge", SOLVER_ID, DOMAIN, offer=OFFER, issued=START)
+    claim = serial_claim(elsewhere, b"judge", SOLVER_ID, DOMAIN, offer=OFFER, now=START)
     setup = BisectionSetup(claim, CHALLENGER_ID.party, 3, 3000, 3000, 60, 100, START, DEADLINE)
     game = BisectionGame(setup, DOMAIN)
     transcript = play_bisection(
@@ -129,14 +129,14 @@ def test_no_ruling_while_the_game_runs_and_a_timeout_ruling_after() -> None:
     comp = serial_chain("hash", 128)
     honest = commit_trace(comp, b"judge", 16)
     game = _game(honest, b"judge")
-    game.submit(game.challenge(CHALLENGER_ID, START + 1), now=START + 1)
+    game.submit(game.challenge(CHALLENGER_ID, now=START + 1), now=START + 1)
     transcript = game.transcript()
     with pytest.raises(Refused, match="still running"):
-        _judge(transcript, issued=START + 2)
-    ruling = _judge(transcript, issued=START + 1 + 60).body  # the solver's move time is up
+        _judge(transcript, now=START + 2)
+    ruling = _judge(transcript, now=START + 1 + 60).body  # the solver's move time is up
     assert ruling.upheld is False
     with pytest.raises((Refused, InvalidArgument)):
-        _judge(transcript, issued=START)  # before the last move
+        _judge(transcript, now=START)  # before the last move
 
 
 def test_check_ruling_refuses_rulings_the_transcript_does_not_prove() -> None:
@@ -158,12 +158,12 @@ def test_check_ruling_refuses_rulings_the_transcript_does_not_prove() -> None:
 def test_the_judge_refuses_another_computation_and_bad_arguments() -> None:
     transcript = played("fake", 40)
     with pytest.raises(InvalidArgument):
-        judge_bisection(transcript, DOMAIN, serial_chain("hash", 64), arbiter=JUDGE_ID, issued=8000)
+        judge_bisection(transcript, DOMAIN, serial_chain("hash", 64), arbiter=JUDGE_ID, now=8000)
     with pytest.raises(InvalidArgument):
         judge_bisection(
-            transcript, DOMAIN, serial_chain("logistic", 128), arbiter=JUDGE_ID, issued=8000
+            transcript, DOMAIN, serial_chain("logistic", 128), arbiter=JUDGE_ID, now=8000
         )
-    for bad in ({"level": -1}, {"final": 1}, {"issued": -5}, {"arbiter": SOLVER_ID.party}):
+    for bad in ({"level": -1}, {"final": 1}, {"now": -5}, {"arbiter": SOLVER_ID.party}):
         with pytest.raises(InvalidArgument):
             _judge(transcript, **bad)
 
@@ -181,7 +181,7 @@ def test_rulings_follow_the_truth_for_any_fake(workload: Any, data: st.DataObjec
         challenger = HonestChallenger(CHALLENGER_ID, trace=honest)
     game = _game(solver.trace, raw, data.draw(st.integers(2, 6), label="arity"))
     transcript = play_bisection(game, solver, challenger)
-    ruling = judge_bisection(transcript, DOMAIN, comp, arbiter=JUDGE_ID, issued=8000, data=raw)
+    ruling = judge_bisection(transcript, DOMAIN, comp, arbiter=JUDGE_ID, now=8000, data=raw)
     assert ruling.body.upheld is (fake is None)
     check_ruling(ruling, transcript, DOMAIN, comp, data=raw)
 
@@ -201,7 +201,7 @@ def test_a_final_ruling_from_the_game_meets_the_contracts_verdict() -> None:
     comp = serial_chain("hash", 128)
     honest = commit_trace(comp, b"judge", 16)
     solver = FakeStepSolver.create(SOLVER_ID, comp, b"judge", 16, 77)
-    statement = serial_claim(solver.trace, b"judge", SOLVER_ID, DOMAIN, offer=OFFER, issued=0)
+    statement = serial_claim(solver.trace, b"judge", SOLVER_ID, DOMAIN, offer=OFFER, now=0)
     statement_id = statement.body.statement.id  # the statement does not depend on the offer
     alice, bob = CHALLENGER_ID.party, SOLVER_ID.party
     terms = When(
@@ -212,7 +212,7 @@ def test_a_final_ruling_from_the_game_meets_the_contracts_verdict() -> None:
         DEADLINE,
     )
     contract = Contract((alice, bob), terms, arbiters=(JUDGE_ID.party,), nonce=b"\x00" * 16)
-    claim = serial_claim(solver.trace, b"judge", SOLVER_ID, DOMAIN, offer=contract.id, issued=0)
+    claim = serial_claim(solver.trace, b"judge", SOLVER_ID, DOMAIN, offer=contract.id, now=0)
     setup = BisectionSetup(claim, alice, 3, 3000, 3000, 60, 100, START, DEADLINE)
     transcript = play_bisection(
         BisectionGame(setup, DOMAIN), solver, HonestChallenger(CHALLENGER_ID, trace=honest)

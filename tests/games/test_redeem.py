@@ -267,7 +267,7 @@ def test_a_judge_can_rule_on_the_step() -> None:
             state,
             judge=judge,
             domain=LOTTERY_DOMAIN,
-            issued=DRAWN,
+            now=DRAWN,
             seeds=world.chain.seeds,
         )
 

@@ -69,7 +69,7 @@ def _round(number: int, beacon: Identity = BEACON) -> BeaconRound:
 
 def _solved(kind: str = "honest", size: int = 100, **kwargs: Any) -> ParallelSolver:
     solver = make_solver(kind, size, **kwargs)
-    solver.solve(offer=OFFER, issued=100)
+    solver.solve(offer=OFFER, now=100)
     return solver
 
 
@@ -85,7 +85,7 @@ def _check(
         data=TOY_INPUT,
         verifier=VERIFIER,
         domain=SPOT_DOMAIN,
-        issued=200,
+        now=200,
     )
 
 
@@ -173,7 +173,7 @@ def test_sign_claim_names_the_commitment() -> None:
         claimant=SOLVER,
         offer=OFFER,
         domain=SPOT_DOMAIN,
-        issued=5,
+        now=5,
     )
     assert claim.body.output == committed.commitment.id
     assert claim.body.computation == computation.spec.id
@@ -186,7 +186,7 @@ def test_sign_claim_names_the_commitment() -> None:
             claimant=SOLVER,
             offer=OFFER,
             domain=SPOT_DOMAIN,
-            issued=5,
+            now=5,
         )
 
 
@@ -392,7 +392,7 @@ def test_honest_game_certificate_and_ruling() -> None:
     assert body.claim == cert.claim
     assert body.statement == cert.statement
     final = certificate_ruling(
-        result.certificate, VERIFIER, level=2, final=True, contract=OFFER, issued=999
+        result.certificate, VERIFIER, level=2, final=True, contract=OFFER, now=999
     ).body
     assert final.final
     assert final.level == 2
@@ -524,7 +524,7 @@ def test_soundness_pass_rate_matches_the_binomial_bound(
         if game % 100 == 0:
             solver = make_solver("faking", 1000, fraction=float(fraction), seed=game, chunk=8)
             assert len(solver.faked) == round(1000 * fraction)
-            solver.solve(offer=OFFER, issued=100)
+            solver.solve(offer=OFFER, now=100)
         assert solver is not None
         challenge = nonce_challenge(
             solver.claim, epsilon=epsilon, fraud_fraction=fraction, nonce=rng.randbytes(32)
@@ -581,7 +581,7 @@ def test_a_committed_malformed_chunk_is_fraud() -> None:
         claimant=SOLVER,
         offer=OFFER,
         domain=SPOT_DOMAIN,
-        issued=1,
+        now=1,
     )
     # k = 40 draws over 8 pieces: piece 6 or 7 is drawn with overwhelming probability.
     challenge = nonce_challenge(claim, epsilon=1e-9, fraud_fraction=0.5, k=40, nonce=NONCE)
@@ -594,7 +594,7 @@ def test_a_committed_malformed_chunk_is_fraud() -> None:
         data=TOY_INPUT,
         verifier=VERIFIER,
         domain=SPOT_DOMAIN,
-        issued=2,
+        now=2,
     )
     assert result.certificate.body.outcome is SpotCheckOutcome.WRONG_VALUE
     assert result.fraud_proof is not None
@@ -615,7 +615,7 @@ def test_spot_check_refuses_mismatched_inputs() -> None:
         "data": TOY_INPUT,
         "verifier": VERIFIER,
         "domain": SPOT_DOMAIN,
-        "issued": 1,
+        "now": 1,
     }
     commitment = solver.commitment
     cases: list[tuple[tuple[object, ...], dict[str, object], str]] = [
@@ -724,7 +724,7 @@ def test_fraud_proof_attacks_are_refused() -> None:
     proof, solver = _fraud()
     computation = solver.computation
     honest = make_solver("honest", 200, chunk=4)
-    honest.solve(offer=OFFER, issued=100)
+    honest.solve(offer=OFFER, now=100)
     leaf = proof.commitment.leaf_of(proof.piece)
     true_chunk = honest.committed.chunk_bytes(leaf)
 
@@ -799,7 +799,7 @@ def test_claims_with_traces_are_not_spot_checked() -> None:
             data=TOY_INPUT,
             verifier=VERIFIER,
             domain=SPOT_DOMAIN,
-            issued=1,
+            now=1,
         )
 
 
@@ -814,7 +814,7 @@ def test_solvers_validate_their_arguments() -> None:
     with pytest.raises(InvalidArgument):
         make_solver("honest", 10).claim
     faker = FakingSolver(SOLVER, computation, TOY_INPUT, domain=SPOT_DOMAIN, fraction=1.0)
-    faker.solve(offer=OFFER, issued=0)
+    faker.solve(offer=OFFER, now=0)
     assert faker.computed == 0
     assert len(faker.faked) == 10
 
@@ -837,5 +837,5 @@ def test_a_failing_computation_is_a_typed_error() -> None:
             data=TOY_INPUT,
             verifier=VERIFIER,
             domain=SPOT_DOMAIN,
-            issued=1,
+            now=1,
         )

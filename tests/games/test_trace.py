@@ -174,7 +174,7 @@ def test_a_serial_claim_commits_to_the_trace_and_its_final_state() -> None:
     comp = hash_chain(32)
     trace = commit_trace(comp, b"in", 8)
     offer = Digest(b"\x05" * 32)
-    signed = serial_claim(trace, b"in", SOLVER_ID, BISECTION_DOMAIN, offer=offer, issued=3)
+    signed = serial_claim(trace, b"in", SOLVER_ID, BISECTION_DOMAIN, offer=offer, now=3)
     assert isinstance(signed, Signed)
     claim = signed.verify(BISECTION_DOMAIN, signers=[SOLVER_ID.party])
     assert claim.trace == trace.commitment

@@ -370,7 +370,7 @@ def test_bets_conserve_value_and_pay_exactly_one_side(
 @pytest.mark.parametrize(("kind", "upheld"), [("honest", True), ("faking", False)])
 def test_a_spot_check_certificate_settles_the_bet(kind: str, upheld: bool) -> None:
     solver = make_solver(kind, 64, fraction=0.5, seed=3)
-    claim = solver.solve(offer=Digest(b"\x0f" * 32), issued=NOW)
+    claim = solver.solve(offer=Digest(b"\x0f" * 32), now=NOW)
     terms = BetTerms(claim.body.statement, (VERIFIER.party,), NOW + 500, 60, NOW + 3_600)
     ledger = MemoryLedger()
     ledger.apply_all([Mint(p.key, 1_000, p.name.encode()) for p in (alice, bob)])
@@ -401,7 +401,7 @@ def test_a_spot_check_certificate_settles_the_bet(kind: str, upheld: bool) -> No
         data=solver.data,
         verifier=VERIFIER,
         domain=SPOT_DOMAIN,
-        issued=NOW + 5,
+        now=NOW + 5,
     )
     assert result.passed is upheld
     not_final = certificate_ruling(result.certificate, VERIFIER)
@@ -428,7 +428,7 @@ def test_a_bisection_ruling_settles_the_bet_its_claim_answers(fake: int | None) 
         else FakeStepSolver.create(SOLVER_ID, comp, data, 8, fake)
     )
     placeholder = serial_claim(
-        solver.trace, data, SOLVER_ID, BISECTION_DOMAIN, offer=Digest(bytes(32)), issued=NOW
+        solver.trace, data, SOLVER_ID, BISECTION_DOMAIN, offer=Digest(bytes(32)), now=NOW
     )
     statement = placeholder.body.statement
     terms = BetTerms(statement, (JUDGE_ID.party,), NOW + 500, 60, NOW + 9_000)
@@ -450,7 +450,7 @@ def test_a_bisection_ruling_settles_the_bet_its_claim_answers(fake: int | None) 
     contract = match.contract(terms)
     runtime.open(Signed.create(contract, BISECTION_DOMAIN, backer, layer), now=NOW)
     claim = serial_claim(
-        solver.trace, data, SOLVER_ID, BISECTION_DOMAIN, offer=contract.id, issued=NOW + 1
+        solver.trace, data, SOLVER_ID, BISECTION_DOMAIN, offer=contract.id, now=NOW + 1
     )
     setup = BisectionSetup(claim, CHALLENGER_ID.party, 3, 3000, 3000, 60, 100, NOW + 1, NOW + 8_000)
     game = BisectionGame(setup, BISECTION_DOMAIN)
@@ -460,7 +460,7 @@ def test_a_bisection_ruling_settles_the_bet_its_claim_answers(fake: int | None) 
         BISECTION_DOMAIN,
         comp,
         arbiter=JUDGE_ID,
-        issued=NOW + 8_000,
+        now=NOW + 8_000,
         data=data,
         final=True,
     )

@@ -157,8 +157,8 @@ def test_expiry_and_cancel() -> None:
     b = make(bob, BetSide.BACK, (1, 3), 4, expires=NOW + 20)
     book.post(a, now=NOW)
     book.post(b, now=NOW)
-    assert book.expire(NOW + 9) == ()
-    assert [c.order for c in book.expire(NOW + 10)] == [a.id]
+    assert book.expire(now=NOW + 9) == ()
+    assert [c.order for c in book.expire(now=NOW + 10)] == [a.id]
     assert book.cancel(b.id).remaining == 4
     with pytest.raises(Refused) as refused:
         book.cancel(b.id)

@@ -29,7 +29,7 @@ POLICY = CheckPolicy(Fraction(1, 10**9), Fraction(1, 100))
 def history(outcomes: list[bool], *, start: int = 0) -> ReputationRecord:
     record = ReputationRecord(KEY, COMPUTATION)
     for i, passed in enumerate(outcomes):
-        record = record.observe(passed=passed, at=start + i)
+        record = record.observe(passed=passed, now=start + i)
     return record
 
 
@@ -44,7 +44,7 @@ def test_records_count_checks_failures_and_the_clean_streak() -> None:
     with pytest.raises(InvalidArgument):
         ReputationRecord(KEY, COMPUTATION, checked=3, clean=2)
     book = Reputation()
-    book.observe(IDENTITIES[1].party, COMPUTATION, passed=False, at=5)
+    book.observe(IDENTITIES[1].party, COMPUTATION, passed=False, now=5)
     assert book.record(KEY, COMPUTATION).failed == 1
     assert book.record(IDENTITIES[0].key, COMPUTATION).checked == 0
     assert len(book) == 1
@@ -146,7 +146,7 @@ def test_the_achieved_epsilon_bounds_the_pass_probability_and_makes_a_valid_chal
 
 def test_a_reduced_check_states_its_epsilon_in_the_certificate() -> None:
     solver = make_solver("honest", 400, chunk=8)
-    claim = solver.solve(offer=OFFER, issued=100)
+    claim = solver.solve(offer=OFFER, now=100)
     policy = CheckPolicy(Fraction(1, 10**6), Fraction(1, 20), floor=5)
     record = history([True] * 60)
     plan_ = policy.checks(record, now=100)
@@ -162,7 +162,7 @@ def test_a_reduced_check_states_its_epsilon_in_the_certificate() -> None:
         data=solver.data,
         verifier=VERIFIER,
         domain=SPOT_DOMAIN,
-        issued=200,
+        now=200,
     )
     cert = check_certificate(result.certificate, SPOT_DOMAIN)
     assert cert.challenge.k == plan_.k
@@ -175,7 +175,7 @@ def test_a_reduced_check_states_its_epsilon_in_the_certificate() -> None:
 
 def test_a_failed_certificate_counts_against_the_claimant() -> None:
     solver = make_solver("faking", 200, fraction=0.5, seed=1, chunk=4)
-    claim = solver.solve(offer=OFFER, issued=100)
+    claim = solver.solve(offer=OFFER, now=100)
     plan_ = POLICY.checks(history([]), now=0)
     challenge = plan_.challenge(claim, nonce=bytes(32))
     result = spot_check(
@@ -187,13 +187,13 @@ def test_a_failed_certificate_counts_against_the_claimant() -> None:
         data=solver.data,
         verifier=VERIFIER,
         domain=SPOT_DOMAIN,
-        issued=200,
+        now=200,
     )
     book = Reputation()
     record = book.observe_certificate(result.certificate, claim, domain=SPOT_DOMAIN)
     assert (record.failed, record.last_failure) == (1, 200)
     assert POLICY.checks(record, now=200).k == POLICY.full
-    other = make_solver("honest", 200, chunk=4).solve(offer=OFFER, issued=101)
+    other = make_solver("honest", 200, chunk=4).solve(offer=OFFER, now=101)
     with pytest.raises(InvalidArgument, match="another claim"):
         book.observe_certificate(result.certificate, other, domain=SPOT_DOMAIN)
 

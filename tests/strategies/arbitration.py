@@ -251,7 +251,7 @@ class CourtWorld:
             else COURT_TRACE
         )
         offer = self.contract.id
-        claim = serial_claim(trace, COURT_INPUT, bob, ARBITRATION_DOMAIN, offer=offer, issued=at)
+        claim = serial_claim(trace, COURT_INPUT, bob, ARBITRATION_DOMAIN, offer=offer, now=at)
         self.truth[claim.body.id] = not cheat
         self.court.claim(self.contract.id, claim, now=at)
         return claim

@@ -95,7 +95,7 @@ def make_solver(
 def play(solver: ParallelSolver, **challenge: object) -> SpotCheckResult:
     """Run one whole game: solve, challenge (a nonce challenge with ``challenge`` arguments, by
     default ε = 1e-9 and f = 0.5), respond, check."""
-    claim = solver.solve(offer=OFFER, issued=100)
+    claim = solver.solve(offer=OFFER, now=100)
     arguments: dict[str, object] = {"epsilon": Fraction(1, 10**9), "fraud_fraction": Fraction(1, 2)}
     arguments.update(challenge)
     asked = nonce_challenge(claim, **arguments)  # type: ignore[arg-type]
@@ -108,7 +108,7 @@ def play(solver: ParallelSolver, **challenge: object) -> SpotCheckResult:
         data=solver.data,
         verifier=VERIFIER,
         domain=SPOT_DOMAIN,
-        issued=200,
+        now=200,
     )
 
 
@@ -172,7 +172,7 @@ def openings(draw: st.DrawFn) -> Opening:
     """Openings of real toy commitments for random challenges."""
     size = draw(st.integers(1, 200))
     solver = make_solver("honest", size, chunk=min(size, draw(st.integers(1, 8))))
-    solver.solve(offer=OFFER, issued=1)
+    solver.solve(offer=OFFER, now=1)
     return solver.committed.open(draw(spot_challenges(solver.claim.id)))
 
 

@@ -232,7 +232,7 @@ class ReexecutionJudge(Arbiter):
                 case.domain,
                 self.computation,
                 arbiter=self.identity,
-                issued=case.now,
+                now=case.now,
                 data=self.data,
                 level=case.level,
                 final=case.final,

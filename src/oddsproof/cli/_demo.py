@@ -258,7 +258,7 @@ def _parallel(story: _Story, ledger: MemoryLedger) -> None:
 
 
 def _spot_check(solver: ParallelSolver, offer: Digest, ray: Any, data: bytes) -> Any:
-    claim = solver.solve(offer=offer, issued=60)
+    claim = solver.solve(offer=offer, now=60)
     challenge = nonce_challenge(
         claim, epsilon=Fraction(1, 10**9), fraud_fraction=Fraction(1, 100), nonce=b"\x0c" * 32
     )
@@ -271,7 +271,7 @@ def _spot_check(solver: ParallelSolver, offer: Digest, ray: Any, data: bytes) ->
         data=data,
         verifier=CHARLIE,
         domain=DOMAIN,
-        issued=90,
+        now=90,
     )
 
 
@@ -406,7 +406,7 @@ def _disputes(story: _Story) -> tuple[MemoryLedger, MemoryLedger]:
     contract = _serial_offer(chain, data, 1)
     court.open(Signed.create(contract, DOMAIN, ALICE), now=0)
     trace = FakeStepSolver.create(BOB, chain, data, interval, faked).trace
-    claim = serial_claim(trace, data, BOB, DOMAIN, offer=contract.id, issued=10)
+    claim = serial_claim(trace, data, BOB, DOMAIN, offer=contract.id, now=10)
     court.claim(contract.id, claim, now=10)
     held = ledger.holdings(owner=BOB.key, state=HoldingState.LIVE)[0]
     ledger.apply(HoldingPass(held.id, BOB.key, CHARLIE.key, 200, None, b"bob-pays-charlie"))
@@ -437,7 +437,7 @@ def _disputes(story: _Story) -> tuple[MemoryLedger, MemoryLedger]:
     court = _ladder_court(settled, corrupt_judge=False, chain=chain, data=data)
     contract = _serial_offer(chain, data, 2)
     court.open(Signed.create(contract, DOMAIN, ALICE), now=0)
-    claim = serial_claim(honest, data, BOB, DOMAIN, offer=contract.id, issued=10)
+    claim = serial_claim(honest, data, BOB, DOMAIN, offer=contract.id, now=10)
     court.claim(contract.id, claim, now=10)
     script = Script(
         Litigant.honest(BOB),

@@ -321,11 +321,11 @@ def _run(s: Scenario, ledger: Ledger, out: Output) -> int:
     names.update({a.identity.key: name for name, a in s.arbiters.items()})
     steps: list[dict[str, Any]] = []
 
-    def tell(at: int, level: int | None, what: str, **facts: Any) -> None:
-        steps.append({"at": at, "level": level, "what": what, **facts})
+    def tell(now: int, level: int | None, what: str, **facts: Any) -> None:
+        steps.append({"at": now, "level": level, "what": what, **facts})
         where = "" if level is None else f"level {level}: "
         detail = ", ".join(f"{k} {v}" for k, v in facts.items())
-        out.text(f"  t={at:<7} {where}{what}{f' ({detail})' if detail else ''}")
+        out.text(f"  t={now:<7} {where}{what}{f' ({detail})' if detail else ''}")
 
     for name, who in s.people.items():
         if s.balances[name]:
@@ -339,7 +339,7 @@ def _run(s: Scenario, ledger: Ledger, out: Output) -> int:
         trace = honest
     else:
         trace = FakeStepSolver.create(s.solver, s.chain, s.data, s.interval, s.faked).trace
-    claim = serial_claim(trace, s.data, s.solver, s.domain, offer=s.contract.id, issued=s.claim_at)
+    claim = serial_claim(trace, s.data, s.solver, s.domain, offer=s.contract.id, now=s.claim_at)
     fresh = ledger.head("court/case/" + claim.body.id.hex()) is None
     if fresh:  # the claim and what is passed on downstream: one transaction
         with ledger.transaction():

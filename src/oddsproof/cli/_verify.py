@@ -186,7 +186,7 @@ def _spot_check(
         data=data,
         verifier=verifier,
         domain=domain,
-        issued=int(time.time()) if args.time is None else args.time,
+        now=int(time.time()) if args.time is None else args.time,
     )
     cert = result.certificate.body
     if args.certificate:

@@ -173,7 +173,7 @@ class Role:
         statement: Statement,
         *,
         offer: Contract | Signed[Contract] | Digest,
-        issued: int,
+        now: int,
         trace: TraceCommitment | None = None,
     ) -> Claim:
         """This party's claim that the statement holds, answering ``offer``; sign it with
@@ -189,7 +189,7 @@ class Role:
             statement.output,
             statement.precision,
             trace,
-            issued,
+            now,
         )
 
     def sign(self, body: T, domain: Domain) -> Signed[T]:

@@ -245,14 +245,16 @@ def check_claim(
     except Refused as exc:
         raise Refused(exc.reason, str(exc)) from exc
     claim = claim_envelope(signed_claim, domain)
-    check_answer(claim, contract, now, claimed)
+    check_answer(claim, contract, now=now, claimed=claimed)
     _find_site(claim, contract, now)
     if computation is not None:
         _check_computation(claim, computation)
     return claim
 
 
-def check_answer(claim: Claim, contract: Contract, now: int, claimed: Collection[Digest]) -> None:
+def check_answer(
+    claim: Claim, contract: Contract, *, now: int, claimed: Collection[Digest]
+) -> None:
     """Check that ``claim`` answers ``contract``: bound to it, issued between the offer and
     ``now``, and not among the ``claimed`` ids already accepted. Raises :class:`Refused`."""
     if claim.offer != contract.id:

@@ -735,7 +735,7 @@ def _admit(
     body = evidence.body
     if isinstance(body, Claim):
         claim = claim_envelope(evidence, domain)
-        check_answer(claim, contract, run.now, [c for c, _ in state.claims])
+        check_answer(claim, contract, now=run.now, claimed=[c for c, _ in state.claims])
         return _offer(run, terms, _ClaimJudge(claim)), state.settled
     if isinstance(body, Ruling):
         ruling: Ruling = verify_envelope(evidence, Ruling, domain)

@@ -113,14 +113,14 @@ class BeaconSpec(Canonical):
         """When round ``round_number`` is published."""
         return self.genesis + _round_number(round_number) * self.period
 
-    def latest(self, now: int) -> int | None:
+    def latest(self, *, now: int) -> int | None:
         """The last round published at time ``now`` (``None`` before genesis)."""
         _check_time("now", now)
         if now < self.genesis:
             return None
         return (now - self.genesis) // self.period
 
-    def published(self, round_number: int, now: int) -> bool:
+    def published(self, round_number: int, *, now: int) -> bool:
         """Whether round ``round_number`` is public at time ``now``."""
         _check_time("now", now)
         return self.time_of(round_number) <= now
@@ -177,16 +177,16 @@ class Beacon(abc.ABC):
         """When round ``round_number`` is published."""
         return self.spec.time_of(round_number)
 
-    def latest(self, now: int) -> int | None:
+    def latest(self, *, now: int) -> int | None:
         """The last round published at ``now``, or ``None`` before genesis."""
-        return self.spec.latest(now)
+        return self.spec.latest(now=now)
 
-    def published(self, round_number: int, now: int) -> bool:
+    def published(self, round_number: int, *, now: int) -> bool:
         """Whether round ``round_number`` is public at ``now``."""
-        return self.spec.published(round_number, now)
+        return self.spec.published(round_number, now=now)
 
     def _not_before(self, round_number: int, now: int) -> None:
-        if not self.published(round_number, now):
+        if not self.published(round_number, now=now):
             raise Refused(
                 BeaconReason.NOT_PUBLISHED,
                 f"round {round_number} is published at {self.time_of(round_number)}, not yet at"

@@ -688,37 +688,38 @@ class BisectionGame:
     def _sign(self, body: BisectionMove, identity: Identity) -> Signed[BisectionMove]:
         return Signed.create(body, self.domain, identity)
 
-    def challenge(self, identity: Identity, at: int) -> Signed[BisectionMove]:
+    def challenge(self, identity: Identity, *, now: int) -> Signed[BisectionMove]:
         """The opening challenge, signed by ``identity``."""
-        return self._sign(BisectionChallenge(self.id, self._head, 0, at), identity)
+        return self._sign(BisectionChallenge(self.id, self._head, 0, now), identity)
 
     def split(
         self,
         identity: Identity,
         hashes: Sequence[Digest],
         proof: MultiProof | None,
-        at: int,
+        *,
+        now: int,
     ) -> Signed[BisectionMove]:
         """A split of the current interval at :meth:`points`, with one hash per point."""
         lo, hi = self.interval
         body = SplitMove(
-            self.id, self._head, self._round + 1, at, lo, hi, self.points(), tuple(hashes), proof
+            self.id, self._head, self._round + 1, now, lo, hi, self.points(), tuple(hashes), proof
         )
         return self._sign(body, identity)
 
-    def pick(self, identity: Identity, lo: int, hi: int, at: int) -> Signed[BisectionMove]:
+    def pick(self, identity: Identity, lo: int, hi: int, *, now: int) -> Signed[BisectionMove]:
         """A pick of the piece ``[lo, hi]``."""
-        return self._sign(PickMove(self.id, self._head, self._round, at, lo, hi), identity)
+        return self._sign(PickMove(self.id, self._head, self._round, now, lo, hi), identity)
 
-    def reveal(self, identity: Identity, state: Array, at: int) -> Signed[BisectionMove]:
+    def reveal(self, identity: Identity, state: Array, *, now: int) -> Signed[BisectionMove]:
         """The reveal of ``state`` as the state at ``lo``."""
         dtype, shape, data = state_fields(state)
-        body = RevealMove(self.id, self._head, self._round, at, self._lo, dtype, shape, data)
+        body = RevealMove(self.id, self._head, self._round, now, self._lo, dtype, shape, data)
         return self._sign(body, identity)
 
     # -- the rules ----------------------------------------------------------------------------
 
-    def advance(self, now: int) -> BisectionOutcome:
+    def advance(self, *, now: int) -> BisectionOutcome:
         """Move the referee's clock to ``now``; the party on turn loses if its time is up."""
         if isinstance(now, bool) or not isinstance(now, int) or now < self._time:
             raise InvalidArgument(f"the referee's clock cannot go from {self._time} to {now!r}")
@@ -771,7 +772,7 @@ class BisectionGame:
             ) from exc
         if body.previous != self._head:
             raise Refused(BisectionReason.NOT_FOLLOWING, "the move does not follow the last move")
-        self.advance(body.at)  # time passes even if the game turns out to be over
+        self.advance(now=body.at)  # time passes even if the game turns out to be over
         if self._phase is BisectionPhase.DECIDED:
             raise Refused(
                 BisectionReason.GAME_DECIDED,
@@ -968,7 +969,7 @@ def check_transcript(
     game = replay_transcript(transcript, domain)
     if now is not None:
         try:
-            game.advance(now)
+            game.advance(now=now)
         except InvalidArgument as exc:
             raise InvalidArgument(f"now={now} is before the last move: {exc}") from exc
     if computation is not None and game.phase is BisectionPhase.JUDGE:

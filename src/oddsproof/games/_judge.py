@@ -65,7 +65,7 @@ def judge_bisection(
     computation: SerialComputation,
     *,
     arbiter: Identity,
-    issued: int,
+    now: int,
     data: bytes | None = None,
     level: int = 0,
     final: bool = False,
@@ -83,8 +83,8 @@ def judge_bisection(
         raise InvalidArgument(f"level is a non-negative integer, got {level!r}")
     if not isinstance(final, bool):
         raise InvalidArgument("final is a boolean")
-    outcome = _decided(transcript, domain, computation, data, issued)
-    return Signed.create(_ruling(transcript, outcome, level, final, issued), domain, arbiter)
+    outcome = _decided(transcript, domain, computation, data, now)
+    return Signed.create(_ruling(transcript, outcome, level, final, now), domain, arbiter)
 
 
 def check_ruling(

@@ -102,10 +102,10 @@ class HonestSerialSolver(_Timed):
             hashes = self._hashes(game, points)
             fresh = game.unproven(points)
             proof = self.trace.prove(fresh) if fresh else None
-            return game.split(self.identity, hashes, proof, self._at(game))
+            return game.split(self.identity, hashes, proof, now=self._at(game))
         if game.phase is BisectionPhase.REVEAL:
             lo, _ = game.interval
-            return game.reveal(self.identity, self.trace.state(lo), self._at(game))
+            return game.reveal(self.identity, self.trace.state(lo), now=self._at(game))
         return None
 
 
@@ -124,7 +124,7 @@ class HonestChallenger(_Timed):
         if game.phase is BisectionPhase.OPEN:
             if self.trace.output == game.setup.claim.body.output:
                 return None
-            return game.challenge(self.identity, self._at(game))
+            return game.challenge(self.identity, now=self._at(game))
         if game.phase is not BisectionPhase.PICK:
             return None
         points = game.points()
@@ -136,7 +136,7 @@ class HonestChallenger(_Timed):
                     break
         else:
             chosen = 1
-        return game.pick(self.identity, points[chosen - 1], points[chosen], self._at(game))
+        return game.pick(self.identity, points[chosen - 1], points[chosen], now=self._at(game))
 
 
 def play_bisection(
@@ -154,7 +154,7 @@ def play_bisection(
         assert deadline is not None
         move = players[turn].act(game)
         if move is None or move.body.at >= deadline:
-            game.advance(deadline)
+            game.advance(now=deadline)
             continue
         try:
             game.submit(move, now=move.body.at)
@@ -232,7 +232,7 @@ class ParallelSolver:
         """The commitment over ``rows``."""
         return commit_output(self.computation, rows, chunk=self.chunk)
 
-    def solve(self, *, offer: Digest, issued: int) -> Signed[Claim]:
+    def solve(self, *, offer: Digest, now: int) -> Signed[Claim]:
         """Compute, commit and sign the claim answering ``offer``."""
         self._committed = self.commit(self.compute())
         self._claim = _sign_claim_for(
@@ -242,7 +242,7 @@ class ParallelSolver:
             claimant=self.identity,
             offer=offer,
             domain=self.domain,
-            issued=issued,
+            issued=now,
         )
         return self._claim
 

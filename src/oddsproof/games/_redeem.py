@@ -315,7 +315,7 @@ def judge_step(
     *,
     judge: Identity,
     domain: Domain,
-    issued: int,
+    now: int,
     seeds: SeedSchedule | None = None,
 ) -> Signed[Ruling]:
     """A judge's signed, final ruling on the span a winning ticket commits to.
@@ -336,7 +336,7 @@ def judge_step(
         evidence=step.input,
         level=0,
         final=True,
-        issued=_check_now(issued),
+        issued=_check_now(now),
     )
     return Signed.create(ruling, domain, judge)
 

@@ -291,7 +291,7 @@ def sign_claim(
     claimant: Identity,
     offer: Digest,
     domain: Domain,
-    issued: int,
+    now: int,
 ) -> Signed[Claim]:
     """The claimant's signed claim that ``computation(data)`` is the committed output."""
     if not isinstance(committed, CommittedOutput):
@@ -305,7 +305,7 @@ def sign_claim(
         claimant=claimant,
         offer=offer,
         domain=domain,
-        issued=issued,
+        issued=now,
     )
 
 
@@ -829,7 +829,7 @@ def spot_check(
     data: bytes,
     verifier: Identity,
     domain: Domain,
-    issued: int,
+    now: int,
 ) -> SpotCheckResult:
     """Check ``opening`` against the claim and sign a certificate of the outcome.
 
@@ -870,7 +870,7 @@ def spot_check(
             failed_index=failed,
             fraud_proof=None if fraud is None else fraud.id,
             reason=reason[:MAX_REASON],
-            issued=issued,
+            issued=now,
         )
         return SpotCheckResult(Signed.create(certificate, domain, verifier), fraud)
 
@@ -983,7 +983,7 @@ def certificate_ruling(
     contract: Digest | None = None,
     level: int = 0,
     final: bool = False,
-    issued: int | None = None,
+    now: int | None = None,
 ) -> Signed[Ruling]:
     """The verifier's ruling on the claim's statement: upheld exactly when the check passed.
 
@@ -1005,7 +1005,7 @@ def certificate_ruling(
             evidence=cert.id,
             level=level,
             final=final,
-            issued=cert.issued if issued is None else issued,
+            issued=cert.issued if now is None else now,
         )
     except OddsproofError as exc:
         raise InvalidArgument(f"cannot make the ruling: {exc}") from exc

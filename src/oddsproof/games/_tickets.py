@@ -516,7 +516,7 @@ class TicketIssuer:
         if not 1 <= len(steps) <= MAX_BATCH:
             raise InvalidArgument(f"a batch holds 1 to {MAX_BATCH} tickets")
         self._check_steps(recipient.key, steps)
-        seen = self.account.beacon.latest(now)
+        seen = self.account.beacon.latest(now=now)
         seen_round = 0 if seen is None else seen
         target = seen_round + self.rounds_ahead
         expiry = self.account.beacon.time_of(target) + self.window
@@ -668,7 +668,7 @@ class TicketReceiver:
             raise _reject(TicketReason.WRONG_BEACON, "not the account's beacon")
         out: list[WinningTicket] = []
         for round_number in self.pending_rounds:
-            if not beacon.published(round_number, now):
+            if not beacon.published(round_number, now=now):
                 continue
             try:
                 randomness = beacon.randomness(beacon.value(round_number, now=now))

@@ -267,7 +267,7 @@ def serial_claim(
     domain: Domain,
     *,
     offer: Digest,
-    issued: int,
+    now: int,
 ) -> Signed[Claim]:
     """The claim a solver signs for a committed run: output id = the final state hash, trace =
     the commitment. This is the serial output convention bisection games check."""
@@ -282,6 +282,6 @@ def serial_claim(
         trace.output,
         spec.precision,
         trace.commitment,
-        issued,
+        now,
     )
     return Signed.create(claim, domain, claimant)

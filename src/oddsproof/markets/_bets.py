@@ -371,7 +371,7 @@ def statement_ruling(
     arbiter: Identity,
     *,
     domain: Domain,
-    issued: int | None = None,
+    now: int | None = None,
 ) -> Signed[Ruling]:
     """``arbiter``'s final ruling on the statement alone, resting on ``lower`` (its evidence).
 
@@ -398,7 +398,7 @@ def statement_ruling(
             evidence=lower.id,
             level=body.level,
             final=True,
-            issued=body.issued if issued is None else issued,
+            issued=body.issued if now is None else now,
         )
     except OddsproofError as exc:
         raise InvalidArgument(f"cannot make the ruling: {exc}") from exc

@@ -279,7 +279,7 @@ class OrderBook:
             raise Refused(OrderReason.UNKNOWN_ORDER, f"order {order_id} is not resting")
         return self._remove(resting, CloseReason.CANCELLED)
 
-    def expire(self, now: int) -> tuple[ClosedOrder, ...]:
+    def expire(self, *, now: int) -> tuple[ClosedOrder, ...]:
         """Remove every resting order whose expiry is at or before ``now``."""
         out: list[ClosedOrder] = []
         while self._expiry and self._expiry[0][0] <= now:
@@ -548,7 +548,7 @@ class ClaimMarket:
         """Let time pass to ``now``: expired orders leave the book (all of them once trading has
         ended), matches past their signing window are voided (the posters who did not sign
         renege: their orders are cancelled), and open bets past their deadline are refunded."""
-        closed = list(self.book.expire(now))
+        closed = list(self.book.expire(now=now))
         if now >= self.terms.trading_ends:
             closed.extend(self.book.clear())
         voided: list[Digest] = []

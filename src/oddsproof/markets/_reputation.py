@@ -81,15 +81,15 @@ class ReputationRecord:
         if self.failed == 0 and self.clean != self.checked:
             raise InvalidArgument("without failures every check is clean")
 
-    def observe(self, *, passed: bool, at: int) -> ReputationRecord:
+    def observe(self, *, passed: bool, now: int) -> ReputationRecord:
         """The record after one more check of a claim, at time ``at``."""
         if not isinstance(passed, bool):
             raise InvalidArgument("passed is a boolean")
-        if type(at) is not int or not 0 <= at < INT_LIMIT:
-            raise InvalidArgument(f"at is a time in integer seconds, got {at!r}")
+        if type(now) is not int or not 0 <= now < INT_LIMIT:
+            raise InvalidArgument(f"at is a time in integer seconds, got {now!r}")
         if passed:
             return attrs.evolve(self, checked=self.checked + 1, clean=self.clean + 1)
-        last = at if self.last_failure is None else max(at, self.last_failure)
+        last = now if self.last_failure is None else max(now, self.last_failure)
         return attrs.evolve(
             self, checked=self.checked + 1, failed=self.failed + 1, clean=0, last_failure=last
         )
@@ -123,10 +123,10 @@ class Reputation:
         return ReputationRecord(key, computation) if found is None else found
 
     def observe(
-        self, party: Party | PublicKey, computation: Digest, *, passed: bool, at: int
+        self, party: Party | PublicKey, computation: Digest, *, passed: bool, now: int
     ) -> ReputationRecord:
         """Count one check of ``party`` on ``computation``; return the new record."""
-        record = self.record(party, computation).observe(passed=passed, at=at)
+        record = self.record(party, computation).observe(passed=passed, now=now)
         self._records[(record.party, computation)] = record
         return record
 
@@ -144,7 +144,7 @@ class Reputation:
         if cert.claim != claim.id:
             raise InvalidArgument("the certificate is about another claim")
         body = claim.body
-        return self.observe(body.claimant, body.computation, passed=cert.passed, at=cert.issued)
+        return self.observe(body.claimant, body.computation, passed=cert.passed, now=cert.issued)
 
 
 def _key(party: Party | PublicKey) -> PublicKey:

@@ -210,7 +210,7 @@ def _serial_job(
 
 def _honest_claim(ep: Episode, job: Job, solver: Identity, *, at: int) -> Signed[Claim]:
     trace = honest_trace(job)
-    return serial_claim(trace, job.data, solver, ep.market.domain, offer=ep.contract.id, issued=at)
+    return serial_claim(trace, job.data, solver, ep.market.domain, offer=ep.contract.id, now=at)
 
 
 def _serial_attack(
@@ -235,7 +235,7 @@ def _serial_attack(
     trace = _faked_trace(job, step)
     market = ep.market
     claim = serial_claim(
-        trace, job.data, solver, market.domain, offer=ep.contract.id, issued=ep.claim_time
+        trace, job.data, solver, market.domain, offer=ep.contract.id, now=ep.claim_time
     )
     line = f"{solver.name} claims {job.label} with step {_fake_step(job, step)} faked ({what})"
     if not ep.file(claim, true=False, line=line):
@@ -252,7 +252,7 @@ def _serial_attack(
     opponent: Litigant | None = None
     if sybil_first:
         ep.adversary.add(SYBIL.key)
-        if ep.challenge(claim_id, SYBIL, at=at):
+        if ep.challenge(claim_id, SYBIL, now=at):
             opponent = Litigant.passive(SYBIL)
             game = _Recorded(
                 BisectionVerification(
@@ -261,7 +261,7 @@ def _serial_attack(
                 )
             )
         at += 1
-    if opponent is None and ep.challenge(claim_id, challenger, at=at):
+    if opponent is None and ep.challenge(claim_id, challenger, now=at):
         opponent = Litigant.honest(challenger)
     upheld = ep.run(claim_id, Script(litigant(solver), opponent, None, game))
     if upheld is False:
@@ -284,7 +284,7 @@ def _parallel_attack(
     solver = make(who, job)
     if not ep.open(ep.spot_bench(job, solver)):
         return ep.finish(caught=False, applicable=False)
-    claim = solver.solve(offer=ep.contract.id, issued=ep.claim_time)
+    claim = solver.solve(offer=ep.contract.id, now=ep.claim_time)
     true = claim.body.output == job.true_output
     if not ep.file(claim, true=true, line=f"{who.name} claims {job.label} ({what})"):
         return ep.finish(caught=True)
@@ -299,7 +299,7 @@ def _parallel_attack(
     evidence = None
     if certificate.outcome.value != "pass":
         ep.stopped.append(certificate.outcome.value)
-        if ep.challenge(claim_id, checker, at=ep.claim_time + 2):
+        if ep.challenge(claim_id, checker, now=ep.claim_time + 2):
             opponent, evidence = Litigant.honest(checker), SpotEvidence(result)
     upheld = ep.run(claim_id, Script(Litigant.honest(who), opponent, None, evidence))
     return ep.finish(caught=not true and upheld is False)
@@ -553,7 +553,7 @@ class Equivocator(Adversary):
         ep.file(honest, true=True, line=f"{solver.name} claims {job.label} honestly")
         other = serial_claim(
             _faked_trace(job, self.step), job.data, solver, domain, offer=offer,
-            issued=ep.claim_time + 1,
+            now=ep.claim_time + 1,
         )  # fmt: skip
         second = ep.file(
             other, true=False, line=f"{solver.name} claims {job.label} again, otherwise"
@@ -750,7 +750,7 @@ class FalseChallenger(Adversary):
         game = _Recorded(
             BisectionVerification(lambda: HonestSerialSolver(solver, trace=trace), disputer)
         )
-        if not ep.challenge(claim.body.id, liar, at=ep.claim_time + 1):
+        if not ep.challenge(claim.body.id, liar, now=ep.claim_time + 1):
             return ep.finish(caught=True)
         ep.say(f"{liar.name} disputes it ({self.kind})")
         upheld = ep.run(

@@ -393,7 +393,7 @@ class Episode:
         self.say(f"{line}; the contract pays under it, conditionally")
         return True
 
-    def challenge(self, claim: Digest, challenger: Identity, *, at: int) -> bool:
+    def challenge(self, claim: Digest, challenger: Identity, *, now: int) -> bool:
         """Open a dispute unless the marketplace's rules or the court refuse it."""
         assert self.court is not None
         name = challenger.name
@@ -401,7 +401,7 @@ class Episode:
             self.refused("not-a-payer", f"{name} challenges the claim")
             return False
         try:
-            self.court.challenge(claim, challenger.party, now=at)
+            self.court.challenge(claim, challenger.party, now=now)
         except (Refused, InvalidArgument) as exc:
             self.refused("challenge-refused", f"{name} challenges the claim ({exc})")
             return False
@@ -518,7 +518,7 @@ class Episode:
             data=job.data,
             verifier=verifier,
             domain=self.market.domain,
-            issued=claim.body.issued + 1,
+            now=claim.body.issued + 1,
         )
 
     # -- lottery ----------------------------------------------------------------------------------

@@ -119,12 +119,12 @@ class LyingChallenger(_Timed):
     def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
         """BisectionChallenge, then pick by the choice sequence."""
         if game.phase is BisectionPhase.OPEN:
-            return game.challenge(self.identity, self._at(game))
+            return game.challenge(self.identity, now=self._at(game))
         if game.phase is not BisectionPhase.PICK:
             return None
         points = game.points()
         j = self.choices[game.round % len(self.choices)] % (len(points) - 1)
-        return game.pick(self.identity, points[j], points[j + 1], self._at(game))
+        return game.pick(self.identity, points[j], points[j + 1], now=self._at(game))
 
 
 @attrs.define
@@ -148,5 +148,5 @@ class NonShrinkingChallenger(LyingChallenger):
         """A pick that does not shrink the interval."""
         if game.phase is BisectionPhase.PICK and game.round >= self.from_round:
             lo, hi = game.interval
-            return game.pick(self.identity, lo, hi, self._at(game))
+            return game.pick(self.identity, lo, hi, now=self._at(game))
         return super().act(game)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oddsproof.contracts import MAX_LEVELS, Close, Contract, Ladder, Level
-from oddsproof.errors import EncodingError
+from oddsproof.errors import InvalidArgument
 from oddsproof.wire import decode
 from tests.strategies import ARBITERS, IDENTITIES, LADDER_IDENTITIES, ladders, sound_contracts
 
@@ -91,20 +91,20 @@ def test_exposure_is_what_an_appellant_at_every_level_locks() -> None:
 )
 def test_invalid_ladders_are_refused(change: dict[str, object], message: str) -> None:
     base = {"levels": (Level(A, 0, 100, 1000),), "delta": 60}
-    with pytest.raises(EncodingError, match=message):
+    with pytest.raises(InvalidArgument, match=message):
         Ladder(**{**base, **change})  # type: ignore[arg-type]
 
 
 def test_the_depth_is_capped() -> None:
     arbiters = [i.party for i in (*IDENTITIES, *LADDER_IDENTITIES)]
     levels = tuple(Level(p, 0, 1, 1000) for p in arbiters[: MAX_LEVELS + 1])
-    with pytest.raises(EncodingError, match=f"1 to {MAX_LEVELS}"):
+    with pytest.raises(InvalidArgument, match=f"1 to {MAX_LEVELS}"):
         Ladder(levels)
     assert len(Ladder(levels[:MAX_LEVELS]).levels) == MAX_LEVELS
 
 
 def test_floats_never_reach_the_encoding() -> None:
-    with pytest.raises(EncodingError):
+    with pytest.raises(InvalidArgument):
         Ladder((Level(A, 0, 1, 1000),), growth=(2.0, 1))  # type: ignore[arg-type]
 
 
@@ -122,7 +122,7 @@ def test_a_contract_names_its_ladder_and_the_same_arbiters(
     assert laddered.id != contract.id  # the ladder is part of the offer
     assert decode(laddered.encoded, Contract) == laddered
     reordered = attrs.evolve(ladder, levels=ladder.levels[::-1])
-    with pytest.raises(EncodingError, match="ladder's arbiters"):
+    with pytest.raises(InvalidArgument, match="ladder's arbiters"):
         attrs.evolve(contract, ladder=reordered)
 
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oddsproof.contracts import Statement
-from oddsproof.errors import EncodingError, Refused, WrongType
+from oddsproof.errors import InvalidArgument, Refused, WrongType
 from oddsproof.ledger import (
     BondForfeit,
     BondPost,
@@ -140,19 +140,19 @@ def test_minting_stops_below_two_to_the_63(ledger: Ledger) -> None:
 
 @pytest.mark.parametrize("amount", [INT_LIMIT, 2**64, 2**200, -1, 0])
 def test_out_of_range_integers_are_refused_with_typed_errors(amount: int) -> None:
-    with pytest.raises(EncodingError):
+    with pytest.raises(InvalidArgument):
         Mint(ALICE.key, amount, b"x")
-    with pytest.raises(EncodingError):
+    with pytest.raises(InvalidArgument):
         BondPost(ALICE.key, amount, C1, b"x")
-    with pytest.raises(EncodingError):
+    with pytest.raises(InvalidArgument):
         Payout(K1, Transfer(ALICE, BOB, amount), b"x")
 
 
 def test_entries_refuse_bad_refs_and_bad_shapes() -> None:
     for ref in (b"", b"x" * 65, "text"):
-        with pytest.raises(EncodingError):
+        with pytest.raises(InvalidArgument):
             Mint(ALICE.key, 1, ref)  # type: ignore[arg-type]
-    with pytest.raises(EncodingError, match="sorted"):
+    with pytest.raises(InvalidArgument, match="sorted"):
         EscrowLock(
             K1,
             tuple(
@@ -165,15 +165,15 @@ def test_entries_refuse_bad_refs_and_bad_shapes() -> None:
             b"x",
         )
     a, b = sorted((ALICE.key, BOB.key), key=lambda k: k.raw)
-    with pytest.raises(EncodingError, match="two stakes"):
+    with pytest.raises(InvalidArgument, match="two stakes"):
         EscrowLock(K1, (Stake(a, 0, ("c",)), Stake(b, 0, ("c",))), b"x")
-    with pytest.raises(EncodingError, match="positive amount or"):
+    with pytest.raises(InvalidArgument, match="positive amount or"):
         Stake(ALICE.key, 0)
-    with pytest.raises(EncodingError, match="recipient"):
+    with pytest.raises(InvalidArgument, match="recipient"):
         BondForfeit(C1, 1, 5, None, b"x")
-    with pytest.raises(EncodingError, match="recipient"):
+    with pytest.raises(InvalidArgument, match="recipient"):
         BondForfeit(C1, 1, 0, BOB.key, b"x")
-    with pytest.raises(EncodingError):
+    with pytest.raises(InvalidArgument):
         BondForfeit(C1, 0, 5, BOB.key, b"x")  # nothing burned: never all to the other side
 
 

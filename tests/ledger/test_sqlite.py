@@ -17,7 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oddsproof.contracts import Statement
-from oddsproof.errors import EncodingError, OddsproofError, Refused, StoreError, WrongType
+from oddsproof.errors import (
+    InvalidArgument,
+    OddsproofError,
+    Refused,
+    StoreError,
+    WrongType,
+)
 from oddsproof.ledger import EscrowLock, Mint, Move, Payout, SqliteLedger, Stake, Transfer
 from oddsproof.wire import INT_LIMIT, Digest
 from tests.strategies import IDENTITIES
@@ -190,7 +196,7 @@ def test_insufficient_funds_is_typed_and_rolls_back(store: SqliteLedger) -> None
 
 @pytest.mark.parametrize("value", [INT_LIMIT, 2**64, 2**300])
 def test_huge_integers_never_reach_sqlite(store: SqliteLedger, value: int) -> None:
-    with pytest.raises(EncodingError):
+    with pytest.raises(InvalidArgument):
         store.apply(Mint(ALICE.key, value, b"x"))
     with pytest.raises(WrongType):
         next(store.journal(value))

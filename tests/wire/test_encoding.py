@@ -34,7 +34,7 @@ from oddsproof.contracts import (
     TraceCommitment,
     When,
 )
-from oddsproof.errors import EncodingError, OddsproofError, SignatureError
+from oddsproof.errors import EncodingError, InvalidArgument, OddsproofError, SignatureError
 from oddsproof.wire import (
     DEFAULT_MAX_SIZE,
     INT_LIMIT,
@@ -594,7 +594,7 @@ def test_largest_integer_encodes() -> None:
     ids=["pay-amount", "claim-issued", "allocation-amount"],
 )
 def test_constructors_refuse_integers_outside_the_encoding_range(build: Callable[[], Any]) -> None:
-    with pytest.raises(EncodingError):
+    with pytest.raises(InvalidArgument):
         build()
 
 
@@ -602,7 +602,7 @@ def test_constructors_refuse_integers_outside_the_encoding_range(build: Callable
     "coins", [["a"], ("a", 1), ("",), ("é",)], ids=["list", "int", "empty", "non-ascii"]
 )
 def test_allocation_validates_its_coins(coins: Any) -> None:
-    with pytest.raises(EncodingError):
+    with pytest.raises(InvalidArgument):
         Allocation(ALICE.party, 1, coins)
 
 

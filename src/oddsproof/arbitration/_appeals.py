@@ -43,6 +43,7 @@ import attrs
 
 from oddsproof.contracts import Claim, Contract, Ladder, Ruling
 from oddsproof.errors import InvalidArgument, NotFound, Refused, SignatureError
+from oddsproof.errors import _validators as v
 from oddsproof.ledger import BondForfeit, BondPost, BondRelease, Entry, Ledger, Move
 from oddsproof.wire import (
     Canonical,
@@ -56,7 +57,6 @@ from oddsproof.wire import (
 )
 
 from ._reasons import LadderReason
-from ._validators import _instance, _non_negative, _positive
 
 REF_TAG: Final = "oddsproof/dispute-ref/v1"
 HEAD_PREFIX: Final = "dispute/"
@@ -123,11 +123,11 @@ class PostedBond(Canonical):
     it has been closed (released, forfeited, or paid out as a fee)."""
 
     bond: Digest = attrs.field(validator=_digest)
-    side: Side = attrs.field(validator=_instance(Side))
-    level: int = attrs.field(validator=_non_negative)
-    purpose: BondKind = attrs.field(validator=_instance(BondKind))
-    amount: int = attrs.field(validator=_positive)
-    closed: bool = attrs.field(default=False, validator=_instance(bool))
+    side: Side = attrs.field(validator=v.instance(Side))
+    level: int = attrs.field(validator=v.amount)
+    purpose: BondKind = attrs.field(validator=v.instance(BondKind))
+    amount: int = attrs.field(validator=v.positive)
+    closed: bool = attrs.field(default=False, validator=v.instance(bool))
 
 
 def _signed_claim(_inst: object, _attr: object, value: Any) -> None:
@@ -146,12 +146,10 @@ class Dispute(Canonical):
     """
 
     claim: Signed[Claim] = attrs.field(validator=_signed_claim)
-    challenger: Party = attrs.field(validator=_instance(Party))
-    ladder: Ladder = attrs.field(validator=_instance(Ladder))
-    opened: int = attrs.field(validator=_non_negative)
-    deadline: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_non_negative)
-    )
+    challenger: Party = attrs.field(validator=v.instance(Party))
+    ladder: Ladder = attrs.field(validator=v.instance(Ladder))
+    opened: int = attrs.field(validator=v.amount)
+    deadline: int | None = attrs.field(default=None, validator=attrs.validators.optional(v.amount))
 
     @challenger.validator
     def _two_sides(self, _attr: object, value: Party) -> None:
@@ -231,22 +229,20 @@ class DisputeState(Canonical):
     """
 
     dispute: Digest = attrs.field(validator=_digest)
-    phase: Phase = attrs.field(validator=_instance(Phase))
-    level: int = attrs.field(validator=_non_negative)
-    since: int = attrs.field(validator=_non_negative)
-    base: int = attrs.field(validator=_positive)
+    phase: Phase = attrs.field(validator=v.instance(Phase))
+    level: int = attrs.field(validator=v.amount)
+    since: int = attrs.field(validator=v.amount)
+    base: int = attrs.field(validator=v.positive)
     leading: bool | None = attrs.field(default=None, validator=_optional_bool)
     rulings: tuple[Digest, ...] = attrs.field(default=(), validator=_digests)
     evidence: Digest | None = attrs.field(default=None, validator=_optional_digest)
     bonds: tuple[PostedBond, ...] = attrs.field(default=(), validator=_bonds)
     outcome: bool | None = attrs.field(default=None, validator=_optional_bool)
-    certifier: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_non_negative)
-    )
+    certifier: int | None = attrs.field(default=None, validator=attrs.validators.optional(v.amount))
     basis: Digest | None = attrs.field(default=None, validator=_optional_digest)
     final: Digest | None = attrs.field(default=None, validator=_optional_digest)
-    settled: int = attrs.field(default=0, validator=_non_negative)
-    time: int = attrs.field(default=0, validator=_non_negative)
+    settled: int = attrs.field(default=0, validator=v.amount)
+    time: int = attrs.field(default=0, validator=v.amount)
 
     @property
     def over(self) -> bool:
@@ -267,15 +263,15 @@ class LadderEvent:
     """One thing that happened, for logs and the CLI: at time ``at``, on ``level``, to a
     ``side`` (or to ``who``), for ``amount``."""
 
-    at: int = attrs.field(validator=_non_negative)
-    level: int = attrs.field(validator=_non_negative)
-    what: str = attrs.field(validator=_instance(str))
+    at: int = attrs.field(validator=v.amount)
+    level: int = attrs.field(validator=v.amount)
+    what: str = attrs.field(validator=v.instance(str))
     side: Side | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Side))
+        default=None, validator=attrs.validators.optional(v.instance(Side))
     )
-    amount: int = attrs.field(default=0, validator=_non_negative)
+    amount: int = attrs.field(default=0, validator=v.amount)
     who: PublicKey | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(PublicKey))
+        default=None, validator=attrs.validators.optional(v.instance(PublicKey))
     )
     """A party the event is about that is on neither side (a victim of a failed claim)."""
 
@@ -296,9 +292,9 @@ class Transition:
     """The next state, the ledger entries that carry the step out (in order), and what
     happened."""
 
-    state: DisputeState = attrs.field(validator=_instance(DisputeState))
-    entries: tuple[Entry, ...] = attrs.field(default=(), validator=_instance(tuple))
-    events: tuple[LadderEvent, ...] = attrs.field(default=(), validator=_instance(tuple))
+    state: DisputeState = attrs.field(validator=v.instance(DisputeState))
+    entries: tuple[Entry, ...] = attrs.field(default=(), validator=v.instance(tuple))
+    events: tuple[LadderEvent, ...] = attrs.field(default=(), validator=v.instance(tuple))
     ruling: Signed[Ruling] | None = attrs.field(default=None)
     """The ruling this step accepted, if any (to be stored with the state)."""
 

@@ -28,6 +28,7 @@ import attrs
 
 from oddsproof.contracts import Ruling
 from oddsproof.errors import ArbiterFailed, InvalidArgument, OddsproofError
+from oddsproof.errors import _validators as v
 from oddsproof.games import (
     BisectionTranscript,
     FraudProof,
@@ -40,7 +41,6 @@ from oddsproof.games import (
 from oddsproof.wire import Canonical, Digest, Domain, Identity, Party, Signed, tagged_hash
 
 from ._appeals import Dispute, DisputeState, Phase
-from ._validators import _instance
 
 PANEL_VOTES_TAG: Final = "oddsproof/panel-votes/v1"
 
@@ -52,25 +52,20 @@ def _rulings(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidArgument("rulings is a tuple of signed Rulings")
 
 
-def _time(_inst: object, _attr: object, value: Any) -> None:
-    if type(value) is not int or value < 0:
-        raise InvalidArgument(f"now is a time in seconds, got {value!r}")
-
-
 @attrs.frozen
 class CaseFile:
     """Everything an arbiter sees: the dispute, its state, the domain rulings are signed in,
     the evidence the level-0 game produced (``None`` if none), the rulings so far, and the
     time the arbiter acts at."""
 
-    dispute: Dispute = attrs.field(validator=_instance(Dispute))
-    state: DisputeState = attrs.field(validator=_instance(DisputeState))
-    domain: Domain = attrs.field(validator=_instance(Domain))
+    dispute: Dispute = attrs.field(validator=v.instance(Dispute))
+    state: DisputeState = attrs.field(validator=v.instance(DisputeState))
+    domain: Domain = attrs.field(validator=v.instance(Domain))
     evidence: Canonical | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Canonical))
+        default=None, validator=attrs.validators.optional(v.instance(Canonical))
     )
     rulings: tuple[Signed[Ruling], ...] = attrs.field(default=(), validator=_rulings)
-    now: int = attrs.field(default=0, validator=_time)
+    now: int = attrs.field(default=0, validator=v.time)
 
     @property
     def level(self) -> int:

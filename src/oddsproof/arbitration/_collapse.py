@@ -35,6 +35,7 @@ import attrs
 
 from oddsproof.contracts import Claim, Ruling
 from oddsproof.errors import InvalidArgument, Refused
+from oddsproof.errors import _validators as v
 from oddsproof.ledger import (
     BondForfeit,
     BondPost,
@@ -54,7 +55,6 @@ from oddsproof.ledger import (
 from oddsproof.wire import Digest, Identity, PublicKey, Signed, tagged_hash
 
 from ._reasons import CollapseReason
-from ._validators import _instance
 
 REF_TAG: Final = "oddsproof/collapse-ref/v1"
 RECOURSE_POOL: Final = Identity.from_seed(
@@ -68,7 +68,7 @@ def _ref(*parts: bytes) -> bytes:
     return tagged_hash(REF_TAG, *parts).raw
 
 
-_optional_key = attrs.validators.optional(_instance(PublicKey))
+_optional_key = attrs.validators.optional(v.instance(PublicKey))
 
 
 def _ratio(_inst: object, _attr: object, value: Any) -> None:
@@ -81,21 +81,13 @@ def _ratio(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidArgument("burn is a ratio (numerator, denominator) in (0, 1]")
 
 
-def _count(minimum: int) -> Callable[[Any, Any, Any], None]:
-    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-        if type(value) is not int or not minimum <= value < 1 << 63:
-            raise InvalidArgument(f"{attr.name} is an integer ≥ {minimum}, got {value!r}")
-
-    return check
-
-
 @attrs.frozen
 class Resolution:
     """A claim decided for good: ``upheld`` or failed. ``claimant`` owns the bonds that answer
     for a failure; ``prover`` (who proved it false) receives what the victims do not need."""
 
-    claim: Digest = attrs.field(validator=_instance(Digest))
-    upheld: bool = attrs.field(validator=_instance(bool))
+    claim: Digest = attrs.field(validator=v.instance(Digest))
+    upheld: bool = attrs.field(validator=v.instance(bool))
     claimant: PublicKey | None = attrs.field(default=None, validator=_optional_key)
     prover: PublicKey | None = attrs.field(default=None, validator=_optional_key)
 
@@ -125,7 +117,7 @@ class RecoursePolicy:
     least 1 unit per bond); ``pool`` the account a shared reimbursement passes through."""
 
     burn: tuple[int, int] = attrs.field(default=(1, 2), validator=_ratio)
-    pool: PublicKey = attrs.field(default=RECOURSE_POOL, validator=_instance(PublicKey))
+    pool: PublicKey = attrs.field(default=RECOURSE_POOL, validator=v.instance(PublicKey))
 
     def burned(self, amount: int) -> int:
         """What burns of a forfeited bond of ``amount``."""
@@ -139,18 +131,18 @@ class FanoutPolicy:
     passer to post ``bond`` on the claim (released when the claim is upheld or when the passer
     is not its claimant; forfeited with the claimant's when it fails)."""
 
-    limit: int = attrs.field(validator=_count(0))
-    bond: int = attrs.field(validator=_count(1))
+    limit: int = attrs.field(validator=v.integer(0))
+    bond: int = attrs.field(validator=v.integer(1))
 
 
 @attrs.frozen
 class Loss:
     """What a failure of ``claim`` took from ``victim``, and what it got back."""
 
-    claim: Digest = attrs.field(validator=_instance(Digest))
-    victim: PublicKey = attrs.field(validator=_instance(PublicKey))
-    amount: int = attrs.field(validator=_count(0))
-    reimbursed: int = attrs.field(default=0, validator=_count(0))
+    claim: Digest = attrs.field(validator=v.instance(Digest))
+    victim: PublicKey = attrs.field(validator=v.instance(PublicKey))
+    amount: int = attrs.field(validator=v.integer(0))
+    reimbursed: int = attrs.field(default=0, validator=v.integer(0))
 
 
 @attrs.frozen
@@ -158,16 +150,16 @@ class CollapseReport:
     """What a collapse did: claims resolved, holdings unwound and made plain, losses and
     reimbursements, bonds forfeited and released, value burned, contracts swept, entries."""
 
-    resolved: tuple[Resolution, ...] = attrs.field(validator=_instance(tuple))
-    unwound: int = attrs.field(validator=_count(0))
-    settled: int = attrs.field(validator=_count(0))
-    losses: tuple[Loss, ...] = attrs.field(validator=_instance(tuple))
-    forfeited: tuple[Digest, ...] = attrs.field(validator=_instance(tuple))
-    released: tuple[Digest, ...] = attrs.field(validator=_instance(tuple))
-    burned: int = attrs.field(validator=_count(0))
-    to_prover: int = attrs.field(validator=_count(0))
-    swept: tuple[Digest, ...] = attrs.field(validator=_instance(tuple))
-    entries: int = attrs.field(validator=_count(0))
+    resolved: tuple[Resolution, ...] = attrs.field(validator=v.instance(tuple))
+    unwound: int = attrs.field(validator=v.integer(0))
+    settled: int = attrs.field(validator=v.integer(0))
+    losses: tuple[Loss, ...] = attrs.field(validator=v.instance(tuple))
+    forfeited: tuple[Digest, ...] = attrs.field(validator=v.instance(tuple))
+    released: tuple[Digest, ...] = attrs.field(validator=v.instance(tuple))
+    burned: int = attrs.field(validator=v.integer(0))
+    to_prover: int = attrs.field(validator=v.integer(0))
+    swept: tuple[Digest, ...] = attrs.field(validator=v.instance(tuple))
+    entries: int = attrs.field(validator=v.integer(0))
 
     @property
     def changed(self) -> bool:
@@ -441,9 +433,9 @@ class Ownership:
     """Where value is: every named coin with its owner and how it is held (``plain``,
     ``conditional`` or ``escrow``), plain balances, and live conditional amounts per owner."""
 
-    coins: tuple[tuple[str, PublicKey, str], ...] = attrs.field(validator=_instance(tuple))
-    balances: tuple[tuple[PublicKey, int], ...] = attrs.field(validator=_instance(tuple))
-    conditional: tuple[tuple[PublicKey, int], ...] = attrs.field(validator=_instance(tuple))
+    coins: tuple[tuple[str, PublicKey, str], ...] = attrs.field(validator=v.instance(tuple))
+    balances: tuple[tuple[PublicKey, int], ...] = attrs.field(validator=v.instance(tuple))
+    conditional: tuple[tuple[PublicKey, int], ...] = attrs.field(validator=v.instance(tuple))
 
     def owner(self, coin: str) -> PublicKey | None:
         """Who holds ``coin``, if it exists."""

@@ -60,6 +60,7 @@ from oddsproof.errors import (
     Refused,
     WrongType,
 )
+from oddsproof.errors import _validators as v
 from oddsproof.games import BisectionGame, BisectionPlayer, BisectionSetup, play_bisection
 from oddsproof.ledger import BondPost, Ledger
 from oddsproof.wire import (
@@ -90,7 +91,6 @@ from ._arbiters import Arbiter, CaseFile
 from ._collapse import CollapseReport, FanoutPolicy, RecoursePolicy, Resolution, collapse
 from ._reasons import CourtReason, LadderReason
 from ._settle import SettlementReport, settle
-from ._validators import _instance, _non_negative, _positive
 
 CASE_PREFIX: Final = "court/case/"
 REF_TAG: Final = "oddsproof/court-ref/v1"
@@ -130,18 +130,18 @@ class CourtCase(Canonical):
     """
 
     claim: Signed[Claim] = attrs.field(validator=_signed_claim)
-    stage: Stage = attrs.field(validator=_instance(Stage))
-    window_ends: int = attrs.field(validator=_non_negative)
+    stage: Stage = attrs.field(validator=v.instance(Stage))
+    window_ends: int = attrs.field(validator=v.amount)
     bond: Digest | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Digest))
+        default=None, validator=attrs.validators.optional(v.instance(Digest))
     )
     dispute: Digest | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Digest))
+        default=None, validator=attrs.validators.optional(v.instance(Digest))
     )
     outcome: bool | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(bool))
+        default=None, validator=attrs.validators.optional(v.instance(bool))
     )
-    time: int = attrs.field(default=0, validator=_non_negative)
+    time: int = attrs.field(default=0, validator=v.amount)
 
     @property
     def claim_id(self) -> Digest:
@@ -159,10 +159,10 @@ class CourtPolicy:
     """The court's own terms: how long claims can be challenged, the bond a claimant posts
     with each claim (recourse for whoever builds on it; 0 for none), and the fan-out bound."""
 
-    challenge_window: int = attrs.field(validator=_positive)
-    claim_bond: int = attrs.field(default=0, validator=_non_negative)
+    challenge_window: int = attrs.field(validator=v.positive)
+    claim_bond: int = attrs.field(default=0, validator=v.amount)
     fanout: FanoutPolicy | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(FanoutPolicy))
+        default=None, validator=attrs.validators.optional(v.instance(FanoutPolicy))
     )
 
 
@@ -180,7 +180,7 @@ class Litigant:
     for (``funds(dispute, state)``). An honest party, which follows the protocol, always does
     (:meth:`honest`); a side without the funds cannot, whatever its script says."""
 
-    identity: Identity = attrs.field(validator=_instance(Identity))
+    identity: Identity = attrs.field(validator=v.instance(Identity))
     funds: Callable[[Dispute, DisputeState], bool] = attrs.field(
         default=_always, validator=attrs.validators.is_callable()
     )
@@ -226,8 +226,8 @@ class BisectionVerification:
     challenger: Callable[[], BisectionPlayer] = attrs.field(
         validator=attrs.validators.is_callable()
     )
-    arity: int = attrs.field(default=2, validator=_positive)
-    move_time: int = attrs.field(default=60, validator=_positive)
+    arity: int = attrs.field(default=2, validator=v.positive)
+    move_time: int = attrs.field(default=60, validator=v.positive)
 
     def play(
         self, dispute: Dispute, *, start: int, deadline: int, domain: Domain
@@ -264,12 +264,12 @@ class Script:
     (no challenger: nobody challenges), when the challenge comes (default: at once), and the
     level-0 game."""
 
-    claimant: Litigant = attrs.field(validator=_instance(Litigant))
+    claimant: Litigant = attrs.field(validator=v.instance(Litigant))
     challenger: Litigant | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Litigant))
+        default=None, validator=attrs.validators.optional(v.instance(Litigant))
     )
     challenge_at: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_non_negative)
+        default=None, validator=attrs.validators.optional(v.amount)
     )
     verification: Verification | None = attrs.field(default=None)
 

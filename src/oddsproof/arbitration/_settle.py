@@ -32,12 +32,12 @@ import attrs
 
 from oddsproof.contracts import Runtime, Settlement, Step
 from oddsproof.errors import InvalidArgument, Refused, SignatureError
+from oddsproof.errors import _validators as v
 from oddsproof.wire import Digest, Signed
 
 from ._appeals import HEAD_PREFIX, Appeals, Dispute, DisputeState, Phase
 from ._collapse import CollapseReport, RecoursePolicy, Resolution, collapse
 from ._reasons import SettlementReason
-from ._validators import _instance
 
 SETTLEMENT_PREFIX: Final = "settlement/"
 
@@ -47,10 +47,10 @@ class SettlementReport:
     """What a settlement did: the contract step (if the contract was still running), the
     disputes it ended, and the collapse that made the contract's claims plain."""
 
-    settlement: Settlement = attrs.field(validator=_instance(Settlement))
-    step: Step | None = attrs.field(validator=attrs.validators.optional(_instance(Step)))
-    ended: tuple[DisputeState, ...] = attrs.field(validator=_instance(tuple))
-    collapse: CollapseReport = attrs.field(validator=_instance(CollapseReport))
+    settlement: Settlement = attrs.field(validator=v.instance(Settlement))
+    step: Step | None = attrs.field(validator=attrs.validators.optional(v.instance(Step)))
+    ended: tuple[DisputeState, ...] = attrs.field(validator=v.instance(tuple))
+    collapse: CollapseReport = attrs.field(validator=v.instance(CollapseReport))
 
 
 def last_settlement(runtime: Runtime, contract: Digest) -> int:

@@ -31,9 +31,9 @@ from typing import Any, Final
 import attrs
 
 from oddsproof.errors import InvalidArgument
+from oddsproof.errors import _validators as v
 from oddsproof.ledger import Transfer
 from oddsproof.wire import INT_LIMIT, Digest, Party
-from oddsproof.wire._validators import _tuple_of
 
 from ._evidence import Allocation
 from ._terms import (
@@ -160,7 +160,7 @@ class PathReport:
     """One listed path: its steps and the transfers it makes, refunds included."""
 
     steps: tuple[str, ...] = attrs.field(validator=_strings)
-    transfers: tuple[Transfer, ...] = attrs.field(validator=_tuple_of(Transfer))
+    transfers: tuple[Transfer, ...] = attrs.field(validator=v.tuple_of(Transfer))
 
     @property
     def where(self) -> str:
@@ -174,20 +174,20 @@ class Report:
 
     contract: Digest = attrs.field(validator=attrs.validators.instance_of(Digest))
     delta: int = attrs.field(validator=attrs.validators.instance_of(int))
-    requirements: tuple[Allocation, ...] = attrs.field(validator=_tuple_of(Allocation))
+    requirements: tuple[Allocation, ...] = attrs.field(validator=v.tuple_of(Allocation))
     """What each party must escrow at signing (amounts and coins), sorted by key."""
-    escrow: tuple[Allocation, ...] = attrs.field(validator=_tuple_of(Allocation))
+    escrow: tuple[Allocation, ...] = attrs.field(validator=v.tuple_of(Allocation))
     """The escrow the paths were checked against (the requirements of the parties by default)."""
-    exposures: tuple[Exposure, ...] = attrs.field(validator=_tuple_of(Exposure))
+    exposures: tuple[Exposure, ...] = attrs.field(validator=v.tuple_of(Exposure))
     max_steps: int = attrs.field(validator=attrs.validators.instance_of(int))
     """No run changes the contract in more steps than this."""
     ends_by: int = attrs.field(validator=attrs.validators.instance_of(int))
     """Every run has closed by this time (the latest deadline; ``created`` when none)."""
     waits: int = attrs.field(validator=attrs.validators.instance_of(int))
     path_count: int = attrs.field(validator=attrs.validators.instance_of(int))
-    paths: tuple[PathReport, ...] = attrs.field(validator=_tuple_of(PathReport))
+    paths: tuple[PathReport, ...] = attrs.field(validator=v.tuple_of(PathReport))
     """The first paths in reading order, at most ``max_paths`` of :attr:`path_count`."""
-    findings: tuple[Finding, ...] = attrs.field(validator=_tuple_of(Finding))
+    findings: tuple[Finding, ...] = attrs.field(validator=v.tuple_of(Finding))
 
     @property
     def errors(self) -> tuple[Finding, ...]:

@@ -15,9 +15,9 @@ from typing import Any
 
 import attrs
 
-from oddsproof.errors import EncodingError
+from oddsproof.errors import InvalidArgument
+from oddsproof.errors import _validators as v
 from oddsproof.wire import Canonical, Digest, Party, canonical, decode_primitive
-from oddsproof.wire._validators import _non_negative, _positive, _text
 
 MAX_PRECISION = 64
 """Outputs are quantized to at most 64 bits per value; 0 means "exact bytes"."""
@@ -25,12 +25,12 @@ MAX_PRECISION = 64
 
 def _precision(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
     if type(value) is not int or not 0 <= value <= MAX_PRECISION:
-        raise EncodingError(f"{attr.name} must be 0 to {MAX_PRECISION} bits, got {value!r}")
+        raise InvalidArgument(f"{attr.name} must be 0 to {MAX_PRECISION} bits, got {value!r}")
 
 
 def _canonical_params(_inst: object, attr: attrs.Attribute[bytes], value: Any) -> None:
     if not isinstance(value, bytes):
-        raise EncodingError("params must be canonical CBOR bytes")
+        raise InvalidArgument("params must be canonical CBOR bytes")
     decode_primitive(value)  # raises EncodingError unless canonical
 
 
@@ -56,11 +56,11 @@ class Computation(Canonical):
     CBOR of the function's parameters (``b"\\xa0"``, the empty map, when there are none).
     """
 
-    name: str = attrs.field(validator=_text(128))
-    version: str = attrs.field(validator=_text(32))
+    name: str = attrs.field(validator=v.text(128))
+    version: str = attrs.field(validator=v.text(32))
     code: Digest = attrs.field(validator=_digest)
     shape: Shape = attrs.field(validator=attrs.validators.instance_of(Shape))
-    size: int = attrs.field(validator=_positive)
+    size: int = attrs.field(validator=v.positive)
     precision: int = attrs.field(validator=_precision)
     params: bytes = attrs.field(default=b"\xa0", validator=_canonical_params)
 
@@ -86,13 +86,13 @@ class TraceCommitment(Canonical):
     """
 
     root: Digest = attrs.field(validator=_digest)
-    steps: int = attrs.field(validator=_positive)
-    interval: int = attrs.field(validator=_positive)
+    steps: int = attrs.field(validator=v.positive)
+    interval: int = attrs.field(validator=v.positive)
 
     @interval.validator
     def _check_interval(self, _attr: object, value: int) -> None:
         if type(value) is int and type(self.steps) is int and self.steps % value:
-            raise EncodingError("the checkpoint interval must divide the number of steps")
+            raise InvalidArgument("the checkpoint interval must divide the number of steps")
 
     @property
     def leaves(self) -> int:
@@ -118,7 +118,7 @@ class Claim(Canonical):
     trace: TraceCommitment | None = attrs.field(
         validator=attrs.validators.optional(attrs.validators.instance_of(TraceCommitment))
     )
-    issued: int = attrs.field(validator=_non_negative)
+    issued: int = attrs.field(validator=v.amount)
 
     @property
     def statement(self) -> Statement:

@@ -11,11 +11,12 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.errors import EncodingError
+from oddsproof.errors import InvalidArgument
+from oddsproof.errors import _validators as v
+from oddsproof.ledger._entries import _coin_ids
 from oddsproof.wire import Canonical, Digest, Party, PublicKey, canonical, tagged_hash
 from oddsproof.wire._encoding import cached
 from oddsproof.wire._identity import SIGNATURE_SIZE
-from oddsproof.wire._validators import _coin_ids, _non_negative, _positive
 
 _digest = attrs.validators.instance_of(Digest)
 _optional_digest = attrs.validators.optional(_digest)
@@ -40,9 +41,9 @@ class Ruling(Canonical):
     claim: Digest | None = attrs.field(validator=_optional_digest)
     contract: Digest | None = attrs.field(validator=_optional_digest)
     evidence: Digest = attrs.field(validator=_digest)
-    level: int = attrs.field(validator=_non_negative)
+    level: int = attrs.field(validator=v.amount)
     final: bool = attrs.field(validator=attrs.validators.instance_of(bool))
-    issued: int = attrs.field(validator=_non_negative)
+    issued: int = attrs.field(validator=v.amount)
 
 
 def beacon_message(beacon: PublicKey, round_number: int) -> Digest:
@@ -52,7 +53,7 @@ def beacon_message(beacon: PublicKey, round_number: int) -> Digest:
 
 def _check_round_signature(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or len(value) != SIGNATURE_SIZE:
-        raise EncodingError(f"a beacon signature is {SIGNATURE_SIZE} bytes")
+        raise InvalidArgument(f"a beacon signature is {SIGNATURE_SIZE} bytes")
 
 
 @canonical("beacon-round")
@@ -66,7 +67,7 @@ class BeaconRound(Canonical):
     """
 
     beacon: PublicKey = attrs.field(validator=attrs.validators.instance_of(PublicKey))
-    round: int = attrs.field(validator=_non_negative)
+    round: int = attrs.field(validator=v.amount)
     signature: bytes = attrs.field(validator=_check_round_signature)
 
     @cached
@@ -85,16 +86,16 @@ class Allocation(Canonical):
     """One party's share in a settlement: an amount and any named coins."""
 
     party: Party = attrs.field(validator=attrs.validators.instance_of(Party))
-    amount: int = attrs.field(validator=_non_negative)
+    amount: int = attrs.field(validator=v.amount)
     coins: tuple[str, ...] = attrs.field(default=(), validator=_coin_ids)
 
 
 def _check_allocation(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(a, Allocation) for a in value):
-        raise EncodingError("an allocation is a tuple of Allocation")
+        raise InvalidArgument("an allocation is a tuple of Allocation")
     keys = [a.party.key.raw for a in value]
     if keys != sorted(set(keys)):
-        raise EncodingError("allocations must be sorted by party key, one per party")
+        raise InvalidArgument("allocations must be sorted by party key, one per party")
 
 
 @canonical("settlement")
@@ -107,7 +108,7 @@ class Settlement(Canonical):
     """
 
     contract: Digest = attrs.field(validator=_digest)
-    version: int = attrs.field(validator=_positive)
+    version: int = attrs.field(validator=v.positive)
     allocation: tuple[Allocation, ...] = attrs.field(validator=_check_allocation)
 
     def share(self, party: Party) -> Allocation | None:

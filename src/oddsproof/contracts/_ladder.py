@@ -25,9 +25,9 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.errors import EncodingError
+from oddsproof.errors import InvalidArgument
+from oddsproof.errors import _validators as v
 from oddsproof.wire import INT_LIMIT, Canonical, Party, canonical
-from oddsproof.wire._validators import _non_negative, _positive
 
 MAX_LEVELS: Final = 8
 """The depth cap: at most this many levels (UMA and Kleros cap appeals too)."""
@@ -43,13 +43,13 @@ def _ratio(low: Fraction, high: Fraction | None, *, open_low: bool) -> Any:
             or len(value) != 2
             or not all(type(v) is int and 1 <= v < MAX_RATIO_PART for v in value)
         ):
-            raise EncodingError(
+            raise InvalidArgument(
                 f"{attr.name} is a ratio (numerator, denominator) of integers in [1, 2**32)"
             )
         ratio = Fraction(*value)
         if (ratio <= low if open_low else ratio < low) or (high is not None and ratio > high):
             bound = f"{'>' if open_low else '≥'} {low}" + (f" and ≤ {high}" if high else "")
-            raise EncodingError(f"{attr.name} must be {bound}, got {ratio}")
+            raise InvalidArgument(f"{attr.name} must be {bound}, got {ratio}")
 
     return check
 
@@ -65,29 +65,29 @@ class Level(Canonical):
     sides stake at least ``bond``, and the level lasts ``window`` seconds."""
 
     arbiter: Party = attrs.field(validator=attrs.validators.instance_of(Party))
-    fee: int = attrs.field(validator=_non_negative)
-    bond: int = attrs.field(validator=_positive)
-    window: int = attrs.field(validator=_positive)
+    fee: int = attrs.field(validator=v.amount)
+    bond: int = attrs.field(validator=v.positive)
+    window: int = attrs.field(validator=v.positive)
 
 
 def _levels(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not 1 <= len(value) <= MAX_LEVELS:
-        raise EncodingError(f"a ladder has 1 to {MAX_LEVELS} levels")
+        raise InvalidArgument(f"a ladder has 1 to {MAX_LEVELS} levels")
     if not all(isinstance(level, Level) for level in value):
-        raise EncodingError("a ladder's levels are Level values")
+        raise InvalidArgument("a ladder's levels are Level values")
     keys = [level.arbiter.key.raw for level in value]
     if len(set(keys)) != len(keys):
-        raise EncodingError("an arbiter sits on two levels of one ladder")
+        raise InvalidArgument("an arbiter sits on two levels of one ladder")
 
 
 @attrs.frozen
 class LevelTimes:
     """The deadlines of one level for a dispute opened at a given time (all exclusive)."""
 
-    start: int = attrs.field(validator=_non_negative)
-    rule_by: int = attrs.field(validator=_non_negative)
-    appeal_by: int = attrs.field(validator=_non_negative)
-    match_by: int = attrs.field(validator=_non_negative)
+    start: int = attrs.field(validator=v.amount)
+    rule_by: int = attrs.field(validator=v.amount)
+    appeal_by: int = attrs.field(validator=v.amount)
+    match_by: int = attrs.field(validator=v.amount)
 
 
 @canonical("ladder")
@@ -110,7 +110,7 @@ class Ladder(Canonical):
     burn: tuple[int, int] = attrs.field(
         default=(1, 2), validator=_ratio(Fraction(0), Fraction(1), open_low=True)
     )
-    delta: int = attrs.field(default=60, validator=_positive)
+    delta: int = attrs.field(default=60, validator=v.positive)
 
     @delta.validator
     def _fits(self, _attr: object, value: int) -> None:
@@ -118,20 +118,20 @@ class Ladder(Canonical):
             return
         for i, level in enumerate(self.levels):
             if level.window <= 3 * value:
-                raise EncodingError(
+                raise InvalidArgument(
                     f"level {i}'s window of {level.window} s must exceed 3Δ = {3 * value} s"
                     " (defence, ruling, appeal and matching deadlines nest Δ apart)"
                 )
             kept = level.bond - self.burned(level.bond)
             if kept < level.fee:
-                raise EncodingError(
+                raise InvalidArgument(
                     f"level {i}: a forfeited bond of {level.bond} keeps {kept} after burning,"
                     f" less than the level's fee {level.fee}"
                 )
         if self.span >= INT_LIMIT // 4:
-            raise EncodingError("the ladder's windows add up to more than 2**61 seconds")
+            raise InvalidArgument("the ladder's windows add up to more than 2**61 seconds")
         if self.exposure() >= INT_LIMIT // 4:
-            raise EncodingError("the ladder's bonds could grow beyond 2**61")
+            raise InvalidArgument("the ladder's bonds could grow beyond 2**61")
 
     # -- exact ratios -------------------------------------------------------------------------
 

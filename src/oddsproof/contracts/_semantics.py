@@ -41,10 +41,10 @@ from typing import Any, Final
 import attrs
 
 from oddsproof.errors import InvalidArgument, Refused, SignatureError
+from oddsproof.errors import _validators as v
 from oddsproof.ledger import Transfer
 from oddsproof.wire import INT_LIMIT, Canonical, Digest, Domain, Party, PublicKey, Signed, canonical
 from oddsproof.wire._identity import _key_of
-from oddsproof.wire._validators import _non_negative, _tuple_of
 
 from ._analysis import MAX_NESTING, analyze, requirements
 from ._checks import (
@@ -171,8 +171,8 @@ class ContractState(Canonical):
     terms: Term = attrs.field(validator=attrs.validators.instance_of(Term))
     escrow: tuple[Allocation, ...] = attrs.field(default=(), validator=_check_escrow)
     claims: tuple[tuple[Digest, Digest], ...] = attrs.field(default=(), validator=_check_claims)
-    settled: int = attrs.field(default=0, validator=_non_negative)
-    time: int = attrs.field(default=0, validator=_non_negative)
+    settled: int = attrs.field(default=0, validator=v.amount)
+    time: int = attrs.field(default=0, validator=v.amount)
 
     @property
     def closed(self) -> bool:
@@ -199,13 +199,13 @@ class Step(Canonical):
     """
 
     state: ContractState = attrs.field(validator=attrs.validators.instance_of(ContractState))
-    transfers: tuple[Transfer, ...] = attrs.field(default=(), validator=_tuple_of(Transfer))
-    warnings: tuple[StepWarning, ...] = attrs.field(default=(), validator=_tuple_of(StepWarning))
+    transfers: tuple[Transfer, ...] = attrs.field(default=(), validator=v.tuple_of(Transfer))
+    warnings: tuple[StepWarning, ...] = attrs.field(default=(), validator=v.tuple_of(StepWarning))
     rejected: CheckReason | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(CheckReason))
     )
-    met: int = attrs.field(default=0, validator=_non_negative)
-    ruled_out: int = attrs.field(default=0, validator=_non_negative)
+    met: int = attrs.field(default=0, validator=v.amount)
+    ruled_out: int = attrs.field(default=0, validator=v.amount)
 
     @property
     def accepted(self) -> bool:
@@ -528,12 +528,6 @@ class _Run:
 # Public functions
 
 
-def _check_time(now: object) -> int:
-    if type(now) is not int or not 0 <= now < INT_LIMIT:
-        raise InvalidArgument(f"now must be an integer time in seconds, got {now!r}")
-    return now
-
-
 def _known(contract: Contract) -> dict[bytes, Party]:
     return {p.key.raw: p for p in contract.parties}
 
@@ -546,7 +540,7 @@ def begin(contract: Contract, *, now: int, escrow: tuple[Allocation, ...] | None
     """
     if not isinstance(contract, Contract):
         raise InvalidArgument(f"expected a Contract, got {type(contract).__name__}")
-    now = _check_time(now)
+    now = v.check_now(now)
     held = _lockable(requirements(contract)) if escrow is None else escrow
     state = ContractState(contract.id, contract.terms, held, (), 0, now)
     run = _Run(contract, _Escrow(state.escrow, _known(contract)), now, [])
@@ -583,7 +577,7 @@ def start(
     lock (``INSUFFICIENT_FUNDS``, with the shortfalls). ``coins`` maps each coin id to its
     owner. Returns the first :class:`Step`; the caller locks ``requirements`` in its ledger.
     """
-    now = _check_time(now)
+    now = v.check_now(now)
     contract = check_offer(offer, domain)
     report = analyze(contract)
     if not report.sound:
@@ -656,7 +650,7 @@ def step(
         raise InvalidArgument("step takes a Contract and its ContractState")
     if state.contract != contract.id:
         raise InvalidArgument(f"the state belongs to contract {state.contract}, not {contract.id}")
-    now = _check_time(now)
+    now = v.check_now(now)
     if domain is not None and not isinstance(domain, Domain):
         raise InvalidArgument(f"domain must be a Domain, got {type(domain).__name__}")
     run = _Run(

@@ -29,10 +29,11 @@ from typing import Any, Final
 
 import attrs
 
-from oddsproof.errors import EncodingError
+from oddsproof.errors import EncodingError, InvalidArgument
+from oddsproof.errors import _validators as v
+from oddsproof.ledger._entries import _coin_id
 from oddsproof.wire import Canonical, Digest, Party, PublicKey, canonical
 from oddsproof.wire._hashing import DIGEST_SIZE
-from oddsproof.wire._validators import _coin_id, _non_negative, _positive
 
 from ._claims import Statement
 from ._ladder import Ladder
@@ -48,12 +49,12 @@ _digest = attrs.validators.instance_of(Digest)
 def _distinct_parties(limit: int, *, minimum: int) -> Callable[[Any, Any, Any], None]:
     def check(_inst: object, attr: attrs.Attribute[object], value: Any) -> None:
         if not isinstance(value, tuple) or not minimum <= len(value) <= limit:
-            raise EncodingError(f"{attr.name} holds {minimum} to {limit} parties")
+            raise InvalidArgument(f"{attr.name} holds {minimum} to {limit} parties")
         if not all(isinstance(p, Party) for p in value):
-            raise EncodingError(f"{attr.name} holds Party values")
+            raise InvalidArgument(f"{attr.name} holds Party values")
         keys = [p.key.raw for p in value]
         if len(set(keys)) != len(keys):
-            raise EncodingError(f"{attr.name} names a key twice")
+            raise InvalidArgument(f"{attr.name} names a key twice")
 
     return check
 
@@ -77,7 +78,7 @@ class Pay(Term):
 
     payer: Party = attrs.field(validator=_party)
     payee: Party = attrs.field(validator=_party)
-    amount: int = attrs.field(validator=_positive)
+    amount: int = attrs.field(validator=v.positive)
 
 
 @canonical("send")
@@ -107,9 +108,9 @@ class Case(Canonical):
 
 def _cases(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not 1 <= len(value) <= MAX_CASES:
-        raise EncodingError(f"a When holds 1 to {MAX_CASES} cases")
+        raise InvalidArgument(f"a When holds 1 to {MAX_CASES} cases")
     if not all(isinstance(c, Case) for c in value):
-        raise EncodingError("a When holds Case values")
+        raise InvalidArgument("a When holds Case values")
 
 
 @canonical("when")
@@ -121,7 +122,7 @@ class When(Term):
     """
 
     cases: tuple[Case, ...] = attrs.field(validator=_cases)
-    deadline: int = attrs.field(validator=_non_negative)
+    deadline: int = attrs.field(validator=v.amount)
     otherwise: Term = attrs.field(factory=Close, validator=_term)
 
 
@@ -158,9 +159,9 @@ class Bet(Term):
     backer: Party = attrs.field(validator=_party)
     layer: Party = attrs.field(validator=_party)
     statement: Statement = attrs.field(validator=attrs.validators.instance_of(Statement))
-    backer_stake: int = attrs.field(validator=_positive)
-    layer_stake: int = attrs.field(validator=_positive)
-    deadline: int = attrs.field(validator=_non_negative)
+    backer_stake: int = attrs.field(validator=v.positive)
+    layer_stake: int = attrs.field(validator=v.positive)
+    deadline: int = attrs.field(validator=v.amount)
 
     @layer.validator
     def _distinct(self, _attr: object, value: Party) -> None:
@@ -169,7 +170,7 @@ class Bet(Term):
             and isinstance(value, Party)
             and self.backer.key == value.key
         ):
-            raise EncodingError("a bet needs two different parties")
+            raise InvalidArgument("a bet needs two different parties")
 
     @property
     def odds(self) -> Fraction:
@@ -202,7 +203,7 @@ class Verdict(Condition):
 
 def _threshold(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or len(value) != DIGEST_SIZE:
-        raise EncodingError(f"a lottery threshold is {DIGEST_SIZE} big-endian bytes")
+        raise InvalidArgument(f"a lottery threshold is {DIGEST_SIZE} big-endian bytes")
 
 
 @canonical("lottery")
@@ -212,7 +213,7 @@ class Lottery(Condition):
     big-endian number, is below ``threshold``. Use :func:`lottery` to build one from a
     probability."""
 
-    round: int = attrs.field(validator=_non_negative)
+    round: int = attrs.field(validator=v.amount)
     threshold: bytes = attrs.field(validator=_threshold)
 
     @property
@@ -239,7 +240,7 @@ def lottery(round_number: int, probability: Fraction) -> Lottery:
 
 def _nonce(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or len(value) != NONCE_SIZE:
-        raise EncodingError(f"a contract nonce is {NONCE_SIZE} bytes")
+        raise InvalidArgument(f"a contract nonce is {NONCE_SIZE} bytes")
 
 
 def fresh_nonce() -> bytes:
@@ -268,8 +269,8 @@ class Contract(Canonical):
     beacon: PublicKey | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(PublicKey))
     )
-    delta: int = attrs.field(default=0, validator=_non_negative)
-    created: int = attrs.field(default=0, validator=_non_negative)
+    delta: int = attrs.field(default=0, validator=v.amount)
+    created: int = attrs.field(default=0, validator=v.amount)
     nonce: bytes = attrs.field(factory=fresh_nonce, validator=_nonce)
     ladder: Ladder | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Ladder))
@@ -280,7 +281,7 @@ class Contract(Canonical):
         if value is None or not isinstance(self.arbiters, tuple):
             return
         if value.arbiters != self.arbiters:
-            raise EncodingError("a contract's arbiters must be its ladder's arbiters, in order")
+            raise InvalidArgument("a contract's arbiters must be its ladder's arbiters, in order")
 
     def party(self, key: PublicKey) -> Party | None:
         """The party of this contract holding ``key``, if any."""

@@ -33,7 +33,8 @@ import attrs
 
 from oddsproof.contracts import BeaconRound, beacon_message
 from oddsproof.errors import InvalidArgument, Reason, Refused, SignatureError
-from oddsproof.wire import INT_LIMIT, Canonical, Digest, Identity, PublicKey, canonical, tagged_hash
+from oddsproof.errors import _validators as v
+from oddsproof.wire import Canonical, Digest, Identity, PublicKey, canonical, tagged_hash
 
 EXTERNAL_RANDOMNESS_TAG: Final = "oddsproof/external-randomness/v1"
 MAX_SOURCE: Final = 128
@@ -58,13 +59,10 @@ class BeaconScheme(enum.Enum):
 
 
 def _check_time(name: str, value: object) -> int:
-    if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise InvalidArgument(f"{name} must be an integer in 0 .. 2**63 - 1, got {value!r}")
-    return value
+    return v.check_now(value, name)
 
 
-def _time(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
-    _check_time(attr.name, value)
+_time = v.time
 
 
 def _period(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:

@@ -47,6 +47,7 @@ from oddsproof.errors import (
     SignatureError,
     WrongType,
 )
+from oddsproof.errors import _validators as v
 from oddsproof.wire import INT_LIMIT, Canonical, Digest, Domain, Identity, Party, Signed, canonical
 
 from ._computation import Array, SerialComputation, input_id
@@ -211,16 +212,6 @@ def choose_arity(
 # Encoded objects: the game, the moves, the transcript
 
 
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise InvalidArgument(f"{attr.name} must be an integer in [0, 2**63), got {value!r}")
-
-
-def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 1 <= value < INT_LIMIT:
-        raise InvalidArgument(f"{attr.name} must be a positive integer, got {value!r}")
-
-
 def _setup_time(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not int or not 0 <= value < INT_LIMIT:
         raise InvalidArgument(f"{attr.name} must be an integer in [0, 2**63), got {value!r}")
@@ -252,10 +243,10 @@ class BisectionSetup(Canonical):
 
     claim: Signed[Claim] = attrs.field(validator=_signed_claim)
     challenger: Party = attrs.field(validator=attrs.validators.instance_of(Party))
-    arity: int = attrs.field(validator=_positive)
-    solver_clock: int = attrs.field(validator=_positive)
-    challenger_clock: int = attrs.field(validator=_positive)
-    move_time: int = attrs.field(validator=_positive)
+    arity: int = attrs.field(validator=v.positive)
+    solver_clock: int = attrs.field(validator=v.positive)
+    challenger_clock: int = attrs.field(validator=v.positive)
+    move_time: int = attrs.field(validator=v.positive)
     delta: int = attrs.field(validator=_setup_time)
     start: int = attrs.field(validator=_setup_time)
     deadline: int = attrs.field(validator=_setup_time)
@@ -320,8 +311,8 @@ class BisectionMove(Canonical):
 
     game: Digest = attrs.field(validator=_digest)
     previous: Digest = attrs.field(validator=_digest)
-    round: int = attrs.field(validator=_non_negative)
-    at: int = attrs.field(validator=_non_negative)
+    round: int = attrs.field(validator=v.amount)
+    at: int = attrs.field(validator=v.amount)
 
 
 @canonical("bisection-challenge")
@@ -361,7 +352,7 @@ class SplitMove(BisectionMove):
     and was not posted before (``None`` if there is none).
     """
 
-    lo: int = attrs.field(validator=_non_negative)
+    lo: int = attrs.field(validator=v.amount)
     hi: int = attrs.field(validator=_interval)
     points: tuple[int, ...] = attrs.field(validator=_points)
     hashes: tuple[Digest, ...] = attrs.field(validator=_hashes)
@@ -380,7 +371,7 @@ class SplitMove(BisectionMove):
 class PickMove(BisectionMove):
     """The challenger's choice of the piece ``[lo, hi]`` it disputes (it agrees at ``lo``)."""
 
-    lo: int = attrs.field(validator=_non_negative)
+    lo: int = attrs.field(validator=v.amount)
     hi: int = attrs.field(validator=_interval)
 
 
@@ -406,7 +397,7 @@ def _data(_inst: object, _attr: object, value: Any) -> None:
 class RevealMove(BisectionMove):
     """The solver's full state at ``step`` (the agreed end of the last step), for the judge."""
 
-    step: int = attrs.field(validator=_non_negative)
+    step: int = attrs.field(validator=v.amount)
     dtype: str = attrs.field(validator=_dtype)
     shape: tuple[int, ...] = attrs.field(validator=_shape)
     data: bytes = attrs.field(validator=_data)

@@ -13,16 +13,12 @@ import math
 from fractions import Fraction
 
 from oddsproof.errors import InvalidArgument
+from oddsproof.errors import _validators as v
 from oddsproof.wire import INT_LIMIT
 
 
 def _probability(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidArgument(f"{name} must be a number in (0, 1), got {value!r}")
-    number = float(value)
-    if not 0.0 < number < 1.0:  # also refuses NaN
-        raise InvalidArgument(f"{name} must lie strictly between 0 and 1, got {value!r}")
-    return number
+    return v.check_probability(name, value)
 
 
 def plan(epsilon: float, fraud_fraction: float) -> int:

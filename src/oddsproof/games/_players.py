@@ -56,11 +56,6 @@ def _delays(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidArgument("delays are non-negative integers")
 
 
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or value < 0:
-        raise InvalidArgument(f"{attr.name} is a non-negative integer, got {value!r}")
-
-
 @attrs.define
 class _Timed:
     identity: Identity = attrs.field(validator=attrs.validators.instance_of(Identity))

@@ -41,6 +41,7 @@ import attrs
 
 from oddsproof.contracts import Ruling
 from oddsproof.errors import InvalidArgument, OddsproofError, Refused, SignatureError
+from oddsproof.errors import _validators as v
 from oddsproof.ledger import (
     BondForfeit,
     BondPost,
@@ -85,11 +86,6 @@ class RedemptionOutcome(enum.Enum):
     """The step failed (or was never opened): the ticket pays nothing, the worker is slashed."""
 
 
-def _amount(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
-    if type(value) is not int or value < 0:
-        raise InvalidArgument(f"{attr.name} must be a non-negative integer, got {value!r}")
-
-
 @attrs.frozen
 class Redemption:
     """The result of redeeming (or voiding) a winning ticket.
@@ -103,10 +99,10 @@ class Redemption:
     outcome: RedemptionOutcome = attrs.field(
         validator=attrs.validators.instance_of(RedemptionOutcome)
     )
-    paid: int = attrs.field(validator=_amount)
-    from_penalty: int = attrs.field(validator=_amount)
-    burned: int = attrs.field(validator=_amount)
-    slashed: int = attrs.field(validator=_amount)
+    paid: int = attrs.field(validator=v.amount)
+    from_penalty: int = attrs.field(validator=v.amount)
+    burned: int = attrs.field(validator=v.amount)
+    slashed: int = attrs.field(validator=v.amount)
     receipts: tuple[Receipt, ...] = attrs.field(validator=attrs.validators.instance_of(tuple))
 
 
@@ -115,8 +111,8 @@ class AccountState:
     """What backs an account now: the deposit, the open penalty escrow, and, once the sender
     asked to withdraw, when it asked and from when it may."""
 
-    deposit: int = attrs.field(validator=_amount)
-    penalty: int = attrs.field(validator=_amount)
+    deposit: int = attrs.field(validator=v.amount)
+    penalty: int = attrs.field(validator=v.amount)
     unlock_requested: int | None = attrs.field()
     withdrawable: int | None = attrs.field()
 
@@ -133,7 +129,7 @@ class UnlockRequest(Canonical):
     penalty escrow; they stay locked for the account's unlock period after it."""
 
     account: Digest = attrs.field(validator=attrs.validators.instance_of(Digest))
-    requested: int = attrs.field(validator=_amount)
+    requested: int = attrs.field(validator=v.amount)
 
 
 def _check_ledger(ledger: object) -> Ledger:
@@ -152,12 +148,6 @@ def _check_ref(ref: object) -> bytes:
     if not isinstance(ref, bytes) or not 1 <= len(ref) <= MAX_REF:
         raise InvalidArgument(f"a ref is 1 to {MAX_REF} bytes")
     return ref
-
-
-def _check_now(now: object) -> int:
-    if type(now) is not int or now < 0:
-        raise InvalidArgument(f"now is a time in integer seconds, got {now!r}")
-    return now
 
 
 def _refused(exc: OddsproofError) -> OddsproofError:
@@ -224,7 +214,7 @@ def request_unlock(ledger: Ledger, account: LotteryAccount, *, now: int) -> int:
     """
     _check_ledger(ledger)
     _check_account(account)
-    _check_now(now)
+    v.check_now(now)
     with ledger.transaction():
         if _unlock(ledger, account) is not None:
             raise InvalidArgument("the sender has already asked to unlock this account")
@@ -238,7 +228,7 @@ def withdraw(ledger: Ledger, account: LotteryAccount, *, now: int) -> tuple[Rece
     passed since the request."""
     _check_ledger(ledger)
     _check_account(account)
-    _check_now(now)
+    v.check_now(now)
     request = _unlock(ledger, account)
     if request is None:
         raise InvalidArgument("ask to unlock first (request_unlock)")
@@ -336,7 +326,7 @@ def judge_step(
         evidence=step.input,
         level=0,
         final=True,
-        issued=_check_now(now),
+        issued=v.check_now(now),
     )
     return Signed.create(ruling, domain, judge)
 
@@ -377,7 +367,7 @@ def _winning(
         raise InvalidArgument("expected a WinningTicket")
     _check_ledger(ledger)
     _check_account(account)
-    _check_now(now)
+    v.check_now(now)
     winner.check(account, domain)
     ticket = winner.ticket
     check_rounds(ticket, account)

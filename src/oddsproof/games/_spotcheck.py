@@ -48,6 +48,7 @@ from oddsproof.errors import (
     SignatureError,
     WrongType,
 )
+from oddsproof.errors import _validators as v
 from oddsproof.wire import (
     INT_LIMIT,
     Canonical,
@@ -631,11 +632,6 @@ def _check_reason(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidArgument(f"a reason is at most {MAX_REASON} printable characters")
 
 
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise InvalidArgument(f"{attr.name} must be a non-negative integer, got {value!r}")
-
-
 @canonical("spot-check-certificate")
 @attrs.frozen
 class SpotCheckCertificate(Canonical):
@@ -663,10 +659,10 @@ class SpotCheckCertificate(Canonical):
     outcome: SpotCheckOutcome = attrs.field(
         validator=attrs.validators.instance_of(SpotCheckOutcome)
     )
-    failed_index: int | None = attrs.field(validator=attrs.validators.optional(_non_negative))
+    failed_index: int | None = attrs.field(validator=attrs.validators.optional(v.amount))
     fraud_proof: Digest | None = attrs.field(validator=attrs.validators.optional(_digest))
     reason: str = attrs.field(validator=_check_reason)
-    issued: int = attrs.field(validator=_non_negative)
+    issued: int = attrs.field(validator=v.amount)
 
     def __attrs_post_init__(self) -> None:
         if self.challenge.claim != self.claim:
@@ -719,7 +715,7 @@ class FraudProof(Canonical):
     commitment: OutputCommitment = attrs.field(
         validator=attrs.validators.instance_of(OutputCommitment)
     )
-    piece: int = attrs.field(validator=_non_negative)
+    piece: int = attrs.field(validator=v.amount)
     chunk: bytes = attrs.field(validator=attrs.validators.instance_of(bytes))
     proof: InclusionProof = attrs.field(validator=attrs.validators.instance_of(InclusionProof))
 

@@ -31,13 +31,14 @@ check (``_redeem``).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Final
 
 import attrs
 
 from oddsproof.errors import InvalidArgument, Reason, Refused, SignatureError
+from oddsproof.errors import _validators as v
 from oddsproof.wire import (
     INT_LIMIT,
     Canonical,
@@ -123,20 +124,12 @@ def _reject(reason: TicketReason, message: str) -> Refused:
 
 
 def _check_int(name: str, value: object, low: int, high: int = INT_LIMIT) -> int:
-    if type(value) is not int or not low <= value < high:
-        raise InvalidArgument(f"{name} must be an integer in [{low}, {high}), got {value!r}")
-    return value
+    return v.check_int(name, value, low=low, high=high)
 
 
-def _int_range(low: int, high: int) -> Callable[[Any, attrs.Attribute[int], Any], None]:
-    def check(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
-        _check_int(attr.name, value, low, high)
-
-    return check
-
-
-_count = _int_range(0, INT_LIMIT)
-_positive = _int_range(1, INT_LIMIT)
+_int_range = v.integer
+_count = v.amount
+_positive = v.positive
 _digest = attrs.validators.instance_of(Digest)
 _key = attrs.validators.instance_of(PublicKey)
 _party = attrs.validators.instance_of(Party)

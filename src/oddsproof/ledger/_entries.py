@@ -10,9 +10,29 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from oddsproof.errors import EncodingError, Reason
+from oddsproof.errors import InvalidArgument, Reason, WrongType
+from oddsproof.errors import _validators as v
 from oddsproof.wire import INT_LIMIT, Canonical, Digest, Party, PublicKey, canonical
-from oddsproof.wire._validators import _coin_id, _non_negative, _text
+
+COIN_ID_LIMIT: Final = 64
+"""Longest coin id, in characters (printable ASCII)."""
+
+
+def _coin_id(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, str):
+        raise WrongType(f"a coin id is text, got {type(value).__name__}")
+    if not 1 <= len(value) <= COIN_ID_LIMIT or not value.isascii() or not value.isprintable():
+        raise InvalidArgument(f"a coin id is 1 to {COIN_ID_LIMIT} printable ASCII characters")
+
+
+def _coin_ids(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, tuple):
+        raise WrongType("coins are a tuple of coin ids")
+    for coin in value:
+        _coin_id(_inst, _attr, coin)
+    if len(set(value)) != len(value):
+        raise InvalidArgument("a coin is named twice")
+
 
 _party = attrs.validators.instance_of(Party)
 _digest = attrs.validators.instance_of(Digest)
@@ -60,19 +80,9 @@ class LedgerReason(Reason):
 # Validators
 
 
-def _amount(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
-    if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise EncodingError(f"{attr.name} must be an integer in 0 <= a < 2**63, got {value!r:.40}")
-
-
-def _positive(_inst: object, attr: attrs.Attribute[int], value: Any) -> None:
-    if type(value) is not int or not 1 <= value < INT_LIMIT:
-        raise EncodingError(f"{attr.name} must be an integer in 1 <= a < 2**63, got {value!r:.40}")
-
-
 def _ref(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, bytes) or not 1 <= len(value) <= MAX_REF:
-        raise EncodingError(f"an entry's ref is 1 to {MAX_REF} bytes")
+        raise InvalidArgument(f"an entry's ref is 1 to {MAX_REF} bytes")
 
 
 _key = attrs.validators.instance_of(PublicKey)
@@ -85,21 +95,21 @@ _optional_coin = attrs.validators.optional(_coin_id)
 
 def _coin_list(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or len(value) > MAX_COINS:
-        raise EncodingError(f"a stake names at most {MAX_COINS} coins, as a tuple")
+        raise InvalidArgument(f"a stake names at most {MAX_COINS} coins, as a tuple")
     for coin in value:
         _coin_id(None, None, coin)
     if list(value) != sorted(set(value)):
-        raise EncodingError("a stake's coins are sorted and distinct")
+        raise InvalidArgument("a stake's coins are sorted and distinct")
 
 
 def _conditions(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not 1 <= len(value) <= MAX_CONDITIONS:
-        raise EncodingError(f"a holding depends on 1 to {MAX_CONDITIONS} claims")
+        raise InvalidArgument(f"a holding depends on 1 to {MAX_CONDITIONS} claims")
     if not all(isinstance(c, Digest) for c in value):
-        raise EncodingError("a holding's conditions are claim ids (Digest)")
+        raise InvalidArgument("a holding's conditions are claim ids (Digest)")
     raw = [c.raw for c in value]
     if raw != sorted(set(raw)):
-        raise EncodingError("a holding's conditions are sorted and distinct")
+        raise InvalidArgument("a holding's conditions are sorted and distinct")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +131,7 @@ class Mint(Entry):
     """Create ``amount`` units in ``to``'s plain balance."""
 
     to: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_positive)
+    amount: int = attrs.field(validator=v.positive)
     ref: bytes = attrs.field(validator=_ref)
 
 
@@ -131,7 +141,7 @@ class Burn(Entry):
     """Destroy ``amount`` units of ``owner``'s plain balance (they count as burned)."""
 
     owner: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_positive)
+    amount: int = attrs.field(validator=v.positive)
     ref: bytes = attrs.field(validator=_ref)
 
 
@@ -142,7 +152,7 @@ class Move(Entry):
 
     payer: PublicKey = attrs.field(validator=_key)
     payee: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_positive)
+    amount: int = attrs.field(validator=v.positive)
     ref: bytes = attrs.field(validator=_ref)
 
 
@@ -153,7 +163,7 @@ class CoinMint(Entry):
 
     coin: str = attrs.field(validator=_coin_id)
     owner: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_amount)
+    amount: int = attrs.field(validator=v.amount)
     ref: bytes = attrs.field(validator=_ref)
 
 
@@ -174,26 +184,26 @@ class Stake(Canonical):
     """One party's part of an :class:`EscrowLock`: an amount and named coins (sorted)."""
 
     party: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_amount)
+    amount: int = attrs.field(validator=v.amount)
     coins: tuple[str, ...] = attrs.field(default=(), validator=_coin_list)
 
     @coins.validator
     def _something(self, _attr: object, value: tuple[str, ...]) -> None:
         if self.amount == 0 and not value:
-            raise EncodingError("a stake locks a positive amount or at least one coin")
+            raise InvalidArgument("a stake locks a positive amount or at least one coin")
 
 
 def _stakes(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, tuple) or not 1 <= len(value) <= MAX_STAKES:
-        raise EncodingError(f"an escrow lock holds 1 to {MAX_STAKES} stakes")
+        raise InvalidArgument(f"an escrow lock holds 1 to {MAX_STAKES} stakes")
     if not all(isinstance(s, Stake) for s in value):
-        raise EncodingError("an escrow lock holds Stake values")
+        raise InvalidArgument("an escrow lock holds Stake values")
     keys = [s.party.raw for s in value]
     if keys != sorted(set(keys)):
-        raise EncodingError("stakes are sorted by party key, one per party")
+        raise InvalidArgument("stakes are sorted by party key, one per party")
     coins = [c for s in value for c in s.coins]
     if len(coins) != len(set(coins)):
-        raise EncodingError("a coin appears in two stakes")
+        raise InvalidArgument("a coin appears in two stakes")
 
 
 @canonical("escrow-lock")
@@ -222,7 +232,7 @@ class Transfer(Canonical):
 
     payer: Party = attrs.field(validator=_party)
     payee: Party = attrs.field(validator=_party)
-    amount: int = attrs.field(validator=_non_negative)
+    amount: int = attrs.field(validator=v.amount)
     coin: str | None = attrs.field(default=None, validator=attrs.validators.optional(_coin_id))
     condition: Digest | None = attrs.field(
         default=None, validator=attrs.validators.optional(_digest)
@@ -231,14 +241,14 @@ class Transfer(Canonical):
     @amount.validator
     def _amount_or_coin(self, _attr: object, value: int) -> None:
         if self.coin is None and type(value) is int and value < 1:
-            raise EncodingError("a transfer moves a positive amount or a named coin")
+            raise InvalidArgument("a transfer moves a positive amount or a named coin")
 
 
 def _transfer(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, Transfer):
-        raise EncodingError("a payout carries a Transfer")
+        raise InvalidArgument("a payout carries a Transfer")
     if not value.amount < INT_LIMIT:
-        raise EncodingError("a transfer's amount must be below 2**63")
+        raise InvalidArgument("a transfer's amount must be below 2**63")
 
 
 @canonical("payout")
@@ -272,7 +282,7 @@ class BondPost(Entry):
     dispute, an appeal). The bond's id is this entry's id."""
 
     owner: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_positive)
+    amount: int = attrs.field(validator=v.positive)
     subject: Digest = attrs.field(validator=_digest)
     ref: bytes = attrs.field(validator=_ref)
 
@@ -297,15 +307,15 @@ class BondForfeit(Entry):
     """
 
     bond: Digest = attrs.field(validator=_digest)
-    burn: int = attrs.field(validator=_positive)
-    reimburse: int = attrs.field(validator=_amount)
+    burn: int = attrs.field(validator=v.positive)
+    reimburse: int = attrs.field(validator=v.amount)
     to: PublicKey | None = attrs.field(validator=_optional_key)
     ref: bytes = attrs.field(validator=_ref)
 
     @to.validator
     def _recipient(self, _attr: object, value: PublicKey | None) -> None:
         if (value is None) != (self.reimburse == 0):
-            raise EncodingError("a reimbursement needs a recipient, and a recipient an amount")
+            raise InvalidArgument("a reimbursement needs a recipient, and a recipient an amount")
 
 
 @canonical("holding-pass")
@@ -320,7 +330,7 @@ class HoldingPass(Entry):
     holding: Digest = attrs.field(validator=_digest)
     owner: PublicKey = attrs.field(validator=_key)
     to: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_amount)
+    amount: int = attrs.field(validator=v.amount)
     condition: Digest | None = attrs.field(validator=_optional_digest)
     ref: bytes = attrs.field(validator=_ref)
 
@@ -350,7 +360,7 @@ class Correction(Entry):
     """
 
     corrects: Digest = attrs.field(validator=_digest)
-    reason: str = attrs.field(validator=_text(MAX_TEXT))
+    reason: str = attrs.field(validator=v.text(MAX_TEXT))
     ref: bytes = attrs.field(validator=_ref)
 
 
@@ -366,13 +376,13 @@ class Holding(Canonical):
 
     entry: Digest = attrs.field(validator=_digest)
     owner: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_amount)
+    amount: int = attrs.field(validator=v.amount)
     coin: str | None = attrs.field(validator=_optional_coin)
     conditions: tuple[Digest, ...] = attrs.field(validator=_conditions)
     contract: Digest | None = attrs.field(validator=_optional_digest)
     payer: PublicKey | None = attrs.field(validator=_optional_key)
     parent: Digest | None = attrs.field(validator=_optional_digest)
-    depth: int = attrs.field(validator=_amount)
+    depth: int = attrs.field(validator=v.amount)
 
     @depth.validator
     def _source(self, _attr: object, value: int) -> None:
@@ -380,9 +390,9 @@ class Holding(Canonical):
         if from_escrow == (self.parent is not None) or (self.contract is None) != (
             self.payer is None
         ):
-            raise EncodingError("a holding comes from a contract's escrow or from a parent")
+            raise InvalidArgument("a holding comes from a contract's escrow or from a parent")
         if from_escrow != (value == 0):
-            raise EncodingError("a holding has depth 0 exactly when it comes from escrow")
+            raise InvalidArgument("a holding has depth 0 exactly when it comes from escrow")
 
 
 REVERSIBLE: Final[tuple[type[Entry], ...]] = (

@@ -4,16 +4,15 @@ receipts, totals and the whole state (frozen values, made by the ledger only).""
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from oddsproof.errors import EncodingError, WrongType
+from oddsproof.errors import InvalidArgument, WrongType
+from oddsproof.errors import _validators as v
 from oddsproof.wire import Digest, PublicKey
-from oddsproof.wire._validators import _coin_id
 
-from ._entries import Entry, Holding, _amount, _bool, _digest, _key, _optional_digest, _positive
+from ._entries import Entry, Holding, _bool, _coin_id, _digest, _key, _optional_digest
 
 
 class HoldingState(enum.Enum):
@@ -34,17 +33,13 @@ class BondState(enum.Enum):
     FORFEITED = "forfeited"
 
 
-def _instance(tp: type | tuple[type, ...]) -> Callable[[Any, Any, Any], None]:
-    return attrs.validators.instance_of(tp)
-
-
 @attrs.frozen
 class HoldingRecord:
     """A holding and its present amount and state (``amount`` is 0 unless live)."""
 
-    holding: Holding = attrs.field(validator=_instance(Holding))
-    amount: int = attrs.field(validator=_amount)
-    state: HoldingState = attrs.field(validator=_instance(HoldingState))
+    holding: Holding = attrs.field(validator=v.instance(Holding))
+    amount: int = attrs.field(validator=v.amount)
+    state: HoldingState = attrs.field(validator=v.instance(HoldingState))
 
     @property
     def id(self) -> Digest:
@@ -68,7 +63,7 @@ class CoinRecord:
     owner, or inside the conditional holding ``holding`` (whose owner it names)."""
 
     coin: str = attrs.field(validator=_coin_id)
-    amount: int = attrs.field(validator=_amount)
+    amount: int = attrs.field(validator=v.amount)
     owner: PublicKey = attrs.field(validator=_key)
     contract: Digest | None = attrs.field(validator=_optional_digest)
     holding: Digest | None = attrs.field(validator=_optional_digest)
@@ -77,7 +72,7 @@ class CoinRecord:
     @holding.validator
     def _one_place(self, _attr: object, value: Digest | None) -> None:
         if value is not None and self.contract is not None:
-            raise EncodingError("a coin is in escrow or in a holding, not both")
+            raise InvalidArgument("a coin is in escrow or in a holding, not both")
 
     @property
     def plain(self) -> bool:
@@ -91,9 +86,9 @@ class BondRecord:
 
     id: Digest = attrs.field(validator=_digest)
     owner: PublicKey = attrs.field(validator=_key)
-    amount: int = attrs.field(validator=_positive)
+    amount: int = attrs.field(validator=v.positive)
     subject: Digest = attrs.field(validator=_digest)
-    state: BondState = attrs.field(validator=_instance(BondState))
+    state: BondState = attrs.field(validator=v.instance(BondState))
     closed_by: Digest | None = attrs.field(validator=_optional_digest)
 
 
@@ -102,8 +97,8 @@ class JournalRecord:
     """One journal row: position, entry, and the entry that derived it (``None`` if applied
     directly)."""
 
-    seq: int = attrs.field(validator=_positive)
-    entry: Entry = attrs.field(validator=_instance(Entry))
+    seq: int = attrs.field(validator=v.positive)
+    entry: Entry = attrs.field(validator=v.instance(Entry))
     cause: Digest | None = attrs.field(validator=_optional_digest)
 
     @property
@@ -118,10 +113,10 @@ class Receipt:
     applied (then nothing changed), and the ids of the entries it derived, in order."""
 
     entry: Digest = attrs.field(validator=_digest)
-    seq: int = attrs.field(validator=_positive)
+    seq: int = attrs.field(validator=v.positive)
     duplicate: bool = attrs.field(validator=_bool)
     derived: tuple[Digest, ...] = attrs.field(
-        validator=attrs.validators.deep_iterable(_digest, _instance(tuple))
+        validator=attrs.validators.deep_iterable(_digest, v.instance(tuple))
     )
 
 
@@ -134,12 +129,12 @@ class Totals:
     holdings; ``escrow`` amounts and coins in contracts; ``bonds`` the open bonds.
     """
 
-    minted: int = attrs.field(validator=_amount)
-    balances: int = attrs.field(validator=_amount)
-    conditional: int = attrs.field(validator=_amount)
-    escrow: int = attrs.field(validator=_amount)
-    bonds: int = attrs.field(validator=_amount)
-    burned: int = attrs.field(validator=_amount)
+    minted: int = attrs.field(validator=v.amount)
+    balances: int = attrs.field(validator=v.amount)
+    conditional: int = attrs.field(validator=v.amount)
+    escrow: int = attrs.field(validator=v.amount)
+    bonds: int = attrs.field(validator=v.amount)
+    burned: int = attrs.field(validator=v.amount)
 
     @property
     def conserved(self) -> bool:
@@ -170,4 +165,4 @@ class LedgerState:
     journal: tuple[tuple[int, Digest, Digest | None], ...] = attrs.field(validator=_tuple)
     objects: tuple[Digest, ...] = attrs.field(validator=_tuple)
     heads: tuple[tuple[str, Digest], ...] = attrs.field(validator=_tuple)
-    totals: Totals = attrs.field(validator=_instance(Totals))
+    totals: Totals = attrs.field(validator=v.instance(Totals))

@@ -41,6 +41,7 @@ from oddsproof.contracts import (
     Statement,
 )
 from oddsproof.errors import InvalidArgument, OddsproofError, Reason, Refused, SignatureError
+from oddsproof.errors import _validators as v
 from oddsproof.ledger import Transfer
 from oddsproof.wire import (
     INT_LIMIT,
@@ -91,16 +92,6 @@ class BetSide(enum.Enum):
     """The poster bets the statement holds (it is the bet's backer)."""
     LAY = "lay"
     """The poster bets it fails (it is the bet's layer)."""
-
-
-def _time(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise InvalidArgument(f"{attr.name} is a time in integer seconds, got {value!r}")
-
-
-def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 1 <= value < INT_LIMIT:
-        raise InvalidArgument(f"{attr.name} is a positive integer below 2**63, got {value!r}")
 
 
 def _arbiters(_inst: object, _attr: object, value: Any) -> None:
@@ -154,9 +145,9 @@ class BetTerms(Canonical):
 
     statement: Statement = attrs.field(validator=attrs.validators.instance_of(Statement))
     arbiters: tuple[Party, ...] = attrs.field(validator=_arbiters)
-    trading_ends: int = attrs.field(validator=_time)
-    sign_window: int = attrs.field(validator=_positive)
-    settle_by: int = attrs.field(validator=_time)
+    trading_ends: int = attrs.field(validator=v.time)
+    sign_window: int = attrs.field(validator=v.positive)
+    settle_by: int = attrs.field(validator=v.time)
 
     @settle_by.validator
     def _after_trading(self, _attr: object, value: int) -> None:
@@ -194,8 +185,8 @@ class BetOrder(Canonical):
     side: BetSide = attrs.field(validator=attrs.validators.instance_of(BetSide))
     odds: tuple[int, int] = attrs.field(validator=_check_odds)
     stake: int = attrs.field(validator=_check_stake)
-    created: int = attrs.field(validator=_time)
-    expires: int = attrs.field(validator=_time)
+    created: int = attrs.field(validator=v.time)
+    expires: int = attrs.field(validator=v.time)
     nonce: bytes = attrs.field(validator=_check_order_nonce)
 
     def __attrs_post_init__(self) -> None:
@@ -222,7 +213,7 @@ class OrderCancel(Canonical):
     """The poster's request to withdraw a resting order; sign it with ``Signed``."""
 
     order: Digest = attrs.field(validator=attrs.validators.instance_of(Digest))
-    issued: int = attrs.field(validator=_time)
+    issued: int = attrs.field(validator=v.time)
 
 
 def _lots(_inst: object, _attr: object, value: Any) -> None:
@@ -246,8 +237,8 @@ class BetMatch:
     layer: Party = attrs.field(validator=attrs.validators.instance_of(Party))
     odds: tuple[int, int] = attrs.field(validator=_check_odds)
     lots: int = attrs.field(validator=_lots)
-    sequence: int = attrs.field(validator=_time)
-    time: int = attrs.field(validator=_time)
+    sequence: int = attrs.field(validator=v.time)
+    time: int = attrs.field(validator=v.time)
 
     @property
     def backer_stake(self) -> int:

@@ -25,6 +25,7 @@ import attrs
 
 from oddsproof.contracts import Claim
 from oddsproof.errors import InvalidArgument, OddsproofError
+from oddsproof.errors import _validators as v
 from oddsproof.games import (
     Challenge,
     SpotCheckCertificate,
@@ -38,11 +39,6 @@ DEFAULT_PRIOR: Final = (1, 9)
 """Beta(a, b) prior of a party's fraud rate: a newcomer is taken to cheat one claim in ten."""
 EPSILON_DENOMINATOR: Final = 1 << 62
 """Achieved bounds are rounded up to a multiple of 2**-62 (a certificate's fractions fit 2**63)."""
-
-
-def _count(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not int or not 0 <= value < INT_LIMIT:
-        raise InvalidArgument(f"{attr.name} is a count in [0, 2**63), got {value!r}")
 
 
 def _optional_time(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
@@ -68,9 +64,9 @@ class ReputationRecord:
 
     party: PublicKey = attrs.field(validator=attrs.validators.instance_of(PublicKey))
     computation: Digest = attrs.field(validator=attrs.validators.instance_of(Digest))
-    checked: int = attrs.field(default=0, validator=_count)
-    failed: int = attrs.field(default=0, validator=_count)
-    clean: int = attrs.field(default=0, validator=_count)
+    checked: int = attrs.field(default=0, validator=v.amount)
+    failed: int = attrs.field(default=0, validator=v.amount)
+    clean: int = attrs.field(default=0, validator=v.amount)
     last_failure: int | None = attrs.field(default=None, validator=_optional_time)
 
     def __attrs_post_init__(self) -> None:
@@ -214,8 +210,8 @@ class CheckPlan:
     with ``full`` checks. ``risk`` = the party's fraud probability × ε.
     """
 
-    k: int = attrs.field(validator=_count)
-    full: int = attrs.field(validator=_count)
+    k: int = attrs.field(validator=v.amount)
+    full: int = attrs.field(validator=v.amount)
     epsilon: Fraction = attrs.field(validator=_probability("epsilon"))
     target: Fraction = attrs.field(validator=_probability("target"))
     fraud_fraction: Fraction = attrs.field(validator=_probability("fraud_fraction"))
@@ -259,9 +255,9 @@ class CheckPolicy:
     epsilon: Fraction = attrs.field(validator=_fraction_field("epsilon"))
     fraud_fraction: Fraction = attrs.field(validator=_fraction_field("fraud_fraction"))
     floor: int = attrs.field()
-    probation: int = attrs.field(default=20, validator=_count)
-    cooloff: int = attrs.field(default=50, validator=_count)
-    cooloff_seconds: int = attrs.field(default=0, validator=_count)
+    probation: int = attrs.field(default=20, validator=v.amount)
+    cooloff: int = attrs.field(default=50, validator=v.amount)
+    cooloff_seconds: int = attrs.field(default=0, validator=v.amount)
     trust_rate: Fraction = attrs.field(
         default=Fraction(1, 10), validator=_fraction_field("trust_rate")
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import attrs
 
 from oddsproof.errors import InvalidArgument
+from oddsproof.errors import _validators as v
 from oddsproof.games import (
     BisectionGame,
     BisectionMove,
@@ -29,7 +30,7 @@ from oddsproof.games import (
     commit_trace,
 )
 from oddsproof.games._computation import Array
-from oddsproof.games._players import _delays, _non_negative, _Timed
+from oddsproof.games._players import _delays, _Timed
 from oddsproof.wire import Digest, Identity, Signed
 
 
@@ -81,7 +82,7 @@ class EquivocatingSolver(HonestSerialSolver):
 class StallingSerialSolver(HonestSerialSolver):
     """Answers honestly for ``answers`` moves, then stays silent."""
 
-    answers: int = attrs.field(default=0, kw_only=True, validator=_non_negative)
+    answers: int = attrs.field(default=0, kw_only=True, validator=v.amount)
 
     def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
         """Silent once ``answers`` moves are made."""
@@ -131,7 +132,7 @@ class LyingChallenger(_Timed):
 class StallingChallenger(LyingChallenger):
     """Challenges, picks for ``answers − 1`` rounds, then stays silent."""
 
-    answers: int = attrs.field(default=1, kw_only=True, validator=_non_negative)
+    answers: int = attrs.field(default=1, kw_only=True, validator=v.amount)
 
     def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
         """Silent once ``answers`` moves are made."""
@@ -142,7 +143,7 @@ class StallingChallenger(LyingChallenger):
 class NonShrinkingChallenger(LyingChallenger):
     """Picks the whole interval instead of a piece, from round ``from_round`` on."""
 
-    from_round: int = attrs.field(default=1, kw_only=True, validator=_non_negative)
+    from_round: int = attrs.field(default=1, kw_only=True, validator=v.amount)
 
     def act(self, game: BisectionGame) -> Signed[BisectionMove] | None:
         """A pick that does not shrink the interval."""

@@ -30,10 +30,11 @@ import attrs
 import cbor2
 
 from oddsproof.errors import EncodingError, OddsproofError
+from oddsproof.errors._validators import INT_LIMIT as _INT_LIMIT
 
 from ._hashing import Digest, tagged_hash
 
-INT_LIMIT: Final = 1 << 63
+INT_LIMIT: Final = _INT_LIMIT
 """Every encoded integer ``i`` satisfies ``0 <= i < INT_LIMIT``."""
 
 DEFAULT_MAX_SIZE: Final = 1 << 20

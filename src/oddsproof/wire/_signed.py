@@ -15,7 +15,7 @@ from typing import Any, Final, Generic, TypeVar, cast
 
 import attrs
 
-from oddsproof.errors import EncodingError, SignatureError
+from oddsproof.errors import EncodingError, InvalidArgument, SignatureError
 
 from ._encoding import INT_LIMIT, Canonical, cached, canonical, decode
 from ._hashing import Digest, tagged_state
@@ -36,12 +36,14 @@ def _check_network(_inst: object, _attr: object, value: Any) -> None:
         or not value.isascii()
         or not value.isprintable()
     ):
-        raise EncodingError(f"a network name is 1 to 64 printable ASCII characters: {value!r:.80}")
+        raise InvalidArgument(
+            f"a network name is 1 to 64 printable ASCII characters: {value!r:.80}"
+        )
 
 
 def _check_protocol(_inst: object, _attr: object, value: Any) -> None:
     if type(value) is not int or not 1 <= value < INT_LIMIT:
-        raise EncodingError(f"a protocol version is a positive integer: {value!r}")
+        raise InvalidArgument(f"a protocol version is a positive integer: {value!r}")
 
 
 @canonical("domain")
@@ -91,9 +93,9 @@ def _check_signatures(_inst: object, _attr: object, value: Any) -> None:
 
 def _check_body(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, Canonical):
-        raise EncodingError("an envelope's body is a canonical object")
+        raise InvalidArgument("an envelope's body is a canonical object")
     if isinstance(value, Signed):
-        raise EncodingError("an envelope cannot hold an envelope: sign the inner object")
+        raise InvalidArgument("an envelope cannot hold an envelope: sign the inner object")
 
 
 @canonical("signed")
